@@ -1,0 +1,61 @@
+#pragma once
+// The record: one received notification, as every sink and user sees it. Its JSON form is the
+// contract documented in docs/record.md and docs/record.schema.json.
+#include "snmp/message/value.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trapsink::pipeline {
+
+/// Where a datagram came from.
+struct record_source {
+  std::string address;     ///< textual IP address ("192.0.2.1", "2001:db8::1")
+  std::uint16_t port = 0;
+  std::string transport;   ///< "udp" | "udp6"
+};
+
+/// The original fields of an SNMPv1 Trap-PDU (RFC 1157 §4.1.6).
+struct record_v1 {
+  std::string enterprise;     ///< dotted OID
+  std::string agent_address;  ///< dotted IPv4
+  std::int32_t generic_trap = 0;
+  std::int32_t specific_trap = 0;
+  std::uint32_t timestamp = 0;  ///< TimeTicks
+};
+
+/// One received notification.
+struct record {
+  std::string id;                                  ///< unique, time-sortable
+  std::chrono::system_clock::time_point time;      ///< when received
+  record_source source;
+  std::string version;                             ///< "1" | "2c" | "3"
+  std::string pdu;                                 ///< "trap" | "inform"
+  std::optional<std::string> community;           ///< v1/v2c (raw octets)
+  std::optional<std::int32_t> request_id;          ///< v2c/v3
+  std::optional<std::uint32_t> uptime;             ///< sysUpTime.0
+  std::string trap_oid;                            ///< dotted numeric snmpTrapOID.0
+  std::optional<std::string> trap_name;            ///< once MIBs resolve it
+  std::string agent_address;                       ///< see docs/record.md
+  std::optional<record_v1> v1;
+  /// Variable bindings after sysUpTime.0 and snmpTrapOID.0, in order.
+  std::vector<snmp::message::varbind> varbinds;
+};
+
+using record_ptr = std::shared_ptr<const record>;
+
+/// A new unique, time-sortable record id (26-character ULID, Crockford base32).
+std::string make_record_id(std::chrono::system_clock::time_point t);
+
+/// Append the record's JSON object (one line, no trailing newline) to out.
+void append_json(const record& r, std::string& out);
+
+/// The record as one JSON line (no trailing newline).
+std::string to_json(const record& r);
+
+}  // namespace trapsink::pipeline

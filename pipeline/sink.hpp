@@ -1,0 +1,28 @@
+#pragma once
+// The sink contract: a sink is built from validated options, then fed batches of records on its
+// own thread by a sink_runner. A write never throws through the pipeline; it answers ok, retry
+// (transient: the runner retries the batch with backoff) or drop (permanent: counted, discarded).
+#include "pipeline/record/record.hpp"
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace trapsink::pipeline {
+
+/// The outcome of one batch write.
+enum class write_result { ok, retry, drop };
+
+/// A destination for records. Called from exactly one thread (its runner's).
+class sink {
+ public:
+  virtual ~sink() = default;
+  /// Short name used in logs and metric labels ("jsonl", "sqlite", "kafka").
+  virtual std::string_view name() const noexcept = 0;
+  /// Write a batch. Must not throw.
+  virtual write_result write(std::span<const record_ptr> batch) noexcept = 0;
+  /// Make everything written so far durable/visible (fflush, commit, producer flush).
+  virtual void flush() noexcept = 0;
+};
+
+}  // namespace trapsink::pipeline
