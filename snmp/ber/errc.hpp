@@ -28,7 +28,8 @@ enum class errc {
   oid_bad_padding,       ///< a sub-identifier starting with 0x80 (non-minimal)
   oid_truncated,         ///< the last sub-identifier octet has its continuation bit set
   bad_null,              ///< NULL (or an exception value) with content octets
-  trailing_data,         ///< octets after the end of the outermost element
+  trailing_data,         ///< octets after the outermost element, or after the last element
+                         ///< a SEQUENCE / PDU / VarBind may hold
   bad_ip_address,        ///< IpAddress not exactly 4 octets
 };
 

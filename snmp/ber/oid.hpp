@@ -36,6 +36,8 @@ class oid {
   void push_back(std::uint32_t arc) { arcs_.push_back(arc); }
   void clear() noexcept { arcs_.clear(); }
   void reserve(std::size_t n) { arcs_.reserve(n); }
+  /// Replace the arcs with a copy of arcs (one allocation at most).
+  void assign(std::span<const std::uint32_t> arcs) { arcs_.assign(arcs.begin(), arcs.end()); }
 
   /// True if this OID starts with (or equals) prefix.
   bool starts_with(const oid& prefix) const noexcept;
