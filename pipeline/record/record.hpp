@@ -49,8 +49,16 @@ struct record {
 
 using record_ptr = std::shared_ptr<const record>;
 
-/// A new unique, time-sortable record id (26-character ULID, Crockford base32).
+/// A new unique, time-sortable record id: a 26-character ULID (Crockford base32) whose 48-bit
+/// timestamp is t in milliseconds and whose 80 other bits are random. Thread-safe. Within the
+/// process ids strictly increase: an id for the same millisecond as the previous one (or up to
+/// one second earlier) reuses that timestamp and increments the random part (docs/record.md).
 std::string make_record_id(std::chrono::system_clock::time_point t);
+
+/// The agent_address rule of docs/record.md: the v1 agent-addr when r.v1 is set, else the value
+/// of snmpTrapAddress.0 (1.3.6.1.6.3.18.1.3.0, an IpAddress) among r.varbinds when present,
+/// else r.source.address. Record builders use it to fill record::agent_address.
+std::string derive_agent_address(const record& r);
 
 /// Append the record's JSON object (one line, no trailing newline) to out.
 void append_json(const record& r, std::string& out);

@@ -1,0 +1,197 @@
+// The record's JSON encoding (docs/record.md). Key order is fixed by the order of the calls in
+// append_json; to add a field (v3 "security", MIB names), add one call in the right place and
+// the matching entries in docs/record.md and docs/record.schema.json.
+#include "pipeline/record/json_writer.hpp"
+#include "pipeline/record/record.hpp"
+#include "pipeline/record/record_json.hpp"
+
+#include <variant>
+
+namespace trapsink::pipeline {
+namespace {
+
+using snmp::ber::tag;
+using snmp::message::value;
+
+/// A dotted OID as a JSON string.
+void write_oid(const snmp::ber::oid& o, json::writer& w) {
+  w.put('"');
+  w.arcs(o.arcs());
+  w.put('"');
+}
+
+/// Raw octets under the OctetString rule; true if text was written, false if hex.
+bool write_octets(std::string_view octets, json::writer& w) {
+  if (json::is_printable_utf8(octets)) {
+    w.string(octets);
+    return true;
+  }
+  w.put('"');
+  w.hex(octets);
+  w.put('"');
+  return false;
+}
+
+/// `"type":"...","value":...[,"encoding":"..."]` (see append_value_members).
+void write_value_members(const value& v, json::writer& w) {
+  w.raw("\"type\":\"");
+  w.raw(snmp::ber::smi_type_name(v.type));
+  w.raw("\",\"value\":");
+  switch (v.type) {
+    case tag::integer:
+      if (const auto* i = std::get_if<std::int32_t>(&v.data)) return w.int64(*i);
+      break;
+    case tag::counter32:
+    case tag::gauge32:
+    case tag::timeticks:
+      if (const auto* u = std::get_if<std::uint32_t>(&v.data)) return w.uint(*u);
+      break;
+    case tag::counter64:
+      // A decimal string: JSON numbers above 2^53 lose precision in most parsers.
+      if (const auto* u = std::get_if<std::uint64_t>(&v.data)) {
+        w.put('"');
+        w.uint(*u);
+        w.put('"');
+        return;
+      }
+      break;
+    case tag::octet_string:
+      if (const auto* s = std::get_if<std::string>(&v.data)) {
+        w.raw(write_octets(*s, w) ? ",\"encoding\":\"text\"" : ",\"encoding\":\"hex\"");
+        return;
+      }
+      break;
+    case tag::opaque:
+      if (const auto* s = std::get_if<std::string>(&v.data)) {
+        w.put('"');
+        w.hex(*s);
+        w.raw("\",\"encoding\":\"hex\"");
+        return;
+      }
+      break;
+    case tag::ip_address:
+      if (const auto* s = std::get_if<std::string>(&v.data)) {
+        w.put('"');
+        if (s->size() == 4) {
+          w.dotted_octets(*s);
+          w.put('"');
+        } else {
+          // Not an IPv4 address (the decoder never produces one): keep every octet, say so.
+          w.hex(*s);
+          w.raw("\",\"encoding\":\"hex\"");
+        }
+        return;
+      }
+      break;
+    case tag::object_identifier:
+      if (const auto* o = std::get_if<snmp::ber::oid>(&v.data)) return write_oid(*o, w);
+      break;
+    default:
+      break;  // Null, noSuchObject, noSuchInstance, endOfMibView
+  }
+  // Null and the exceptions; also a payload that does not match its tag (a programming error
+  // upstream, never produced by the decoder).
+  w.raw("null");
+}
+
+/// One varbind object.
+void write_varbind(const snmp::message::varbind& vb, json::writer& w) {
+  w.raw("{\"oid\":");
+  write_oid(vb.name, w);
+  w.put(',');
+  write_value_members(vb.val, w);
+  // Later: "name", "label", "display" from the MIB resolver (declared in the schema).
+  w.put('}');
+}
+
+/// The varbinds array.
+void write_varbinds(std::span<const snmp::message::varbind> vbs, json::writer& w) {
+  w.put('[');
+  bool first = true;
+  for (const auto& vb : vbs) {
+    if (!first) w.put(',');
+    first = false;
+    write_varbind(vb, w);
+  }
+  w.put(']');
+}
+
+/// `"source":{...}`
+void write_source(const record_source& s, json::object_writer& o) {
+  json::object_writer src(o.key("source"));
+  src.string("address", s.address);
+  src.uint("port", s.port);
+  src.string("transport", s.transport);
+  src.close();
+}
+
+/// `"v1":{...}` for an SNMPv1 Trap-PDU.
+void write_v1(const record_v1& v1, json::object_writer& o) {
+  json::object_writer m(o.key("v1"));
+  m.string("enterprise", v1.enterprise);
+  m.string("agent_address", v1.agent_address);
+  m.int64("generic_trap", v1.generic_trap);
+  m.int64("specific_trap", v1.specific_trap);
+  m.uint("timestamp", v1.timestamp);
+  m.close();
+}
+
+/// `"community":"..."` and, when the community is not printable, `"community_encoding":"hex"`.
+void write_community(std::string_view community, json::object_writer& o) {
+  if (!write_octets(community, o.key("community"))) o.raw("community_encoding", "\"hex\"");
+}
+
+}  // namespace
+
+bool append_octets(std::string_view octets, std::string& out) {
+  json::writer w(out);
+  return write_octets(octets, w);
+}
+
+void append_value_members(const value& v, std::string& out) {
+  json::writer w(out);
+  write_value_members(v, w);
+}
+
+void append_varbind_json(const snmp::message::varbind& vb, std::string& out) {
+  json::writer w(out);
+  write_varbind(vb, w);
+}
+
+void append_varbinds_json(std::span<const snmp::message::varbind> vbs, std::string& out) {
+  json::writer w(out);
+  write_varbinds(vbs, w);
+}
+
+void append_json(const record& r, std::string& out) {
+  json::writer w(out);
+  w.reserve(320 + 112 * r.varbinds.size());
+  json::object_writer o(w);
+  o.string("id", r.id);
+  o.key("time").time(r.time);
+  write_source(r.source, o);
+  o.string("version", r.version);
+  o.string("pdu", r.pdu);
+  if (r.community) write_community(*r.community, o);
+  if (r.request_id) o.int64("request_id", *r.request_id);
+  if (r.uptime) o.uint("uptime", *r.uptime);
+  o.string("trap_oid", r.trap_oid);
+  if (r.trap_name) o.string("trap_name", *r.trap_name);
+  if (!r.agent_address.empty()) {
+    o.string("agent_address", r.agent_address);
+  } else {
+    o.string("agent_address", derive_agent_address(r));  // a safety net; builders set it
+  }
+  // Later: "security" (v3) goes here, before "v1".
+  if (r.v1) write_v1(*r.v1, o);
+  write_varbinds(r.varbinds, o.key("varbinds"));
+  o.close();
+}
+
+std::string to_json(const record& r) {
+  std::string out;
+  append_json(r, out);
+  return out;
+}
+
+}  // namespace trapsink::pipeline

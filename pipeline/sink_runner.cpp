@@ -1,0 +1,227 @@
+// The sink runner: bounded queue, batching thread, retry with backoff, staged shutdown.
+#include "pipeline/sink_runner.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+namespace trapsink::pipeline {
+namespace {
+
+/// A Prometheus label value with `\`, `"` and newlines escaped.
+std::string label_value(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (const char c : v) {
+    if (c == '\\' || c == '"') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      out.append("\\n");
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+/// `sink="name"` plus an optional reason label.
+std::string labels(const std::string& name, std::string_view reason = {}) {
+  std::string out = "sink=\"" + label_value(name) + "\"";
+  if (!reason.empty()) out += ",reason=\"" + std::string(reason) + "\"";
+  return out;
+}
+
+/// The sink, checked for null before anything else uses it.
+std::unique_ptr<sink> checked(std::unique_ptr<sink> s) {
+  if (!s) throw std::invalid_argument("sink_runner: no sink given");
+  return s;
+}
+
+/// The options, checked for values that cannot work.
+sink_runner_options checked(sink_runner_options o) {
+  if (o.queue_capacity == 0) throw std::invalid_argument("sink_runner: queue_capacity must be > 0");
+  if (o.max_batch == 0) throw std::invalid_argument("sink_runner: max_batch must be > 0");
+  if (o.initial_backoff.count() <= 0) o.initial_backoff = std::chrono::milliseconds{1};
+  if (o.max_backoff < o.initial_backoff) o.max_backoff = o.initial_backoff;
+  return o;
+}
+
+}  // namespace
+
+sink_runner::sink_runner(std::unique_ptr<sink> s, core::metrics_registry& metrics,
+                         sink_runner_options options)
+    : sink_(checked(std::move(s))),
+      options_(checked(std::move(options))),
+      name_(options_.instance.empty() ? std::string(sink_->name()) : options_.instance),
+      received_(metrics.get("trapsink_sink_received_total", labels(name_),
+                            "Records offered to a sink's queue.")),
+      sent_(metrics.get("trapsink_sink_sent_total", labels(name_),
+                        "Records a sink accepted.")),
+      errors_(metrics.get("trapsink_sink_errors_total", labels(name_),
+                          "Sink write calls that answered retry or drop.")),
+      discarded_queue_full_(metrics.get("trapsink_sink_discarded_total",
+                                        labels(name_, "queue_full"),
+                                        "Records a sink gave up on, by reason.")),
+      discarded_write_failed_(
+          metrics.get("trapsink_sink_discarded_total", labels(name_, "write_failed"))),
+      discarded_shutdown_(metrics.get("trapsink_sink_discarded_total", labels(name_, "shutdown"))) {
+  batch_.reserve(options_.max_batch);
+  thread_ = std::thread([this] { run(); });
+}
+
+sink_runner::~sink_runner() { stop(options_.destructor_deadline); }
+
+bool sink_runner::try_push(record_ptr r) noexcept {
+  received_.inc();
+  bool notify = false;
+  try {
+    std::lock_guard lock(mu_);
+    if (stopping_) {
+      discarded_shutdown_.inc();
+      return false;
+    }
+    if (queue_.size() >= options_.queue_capacity) {
+      discarded_queue_full_.inc();
+      return false;
+    }
+    queue_.push_back(std::move(r));
+    if (wake_at_ != 0 && queue_.size() >= wake_at_) {
+      wake_at_ = 0;
+      notify = true;
+    }
+  } catch (...) {  // std::bad_alloc from the deque: treat as a full queue
+    discarded_queue_full_.inc();
+    return false;
+  }
+  if (notify) cv_.notify_one();
+  return true;
+}
+
+void sink_runner::stop(std::chrono::milliseconds deadline) {
+  if (stopped_) return;
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      stopping_ = true;
+      deadline_ = clock::now() + std::max(deadline, std::chrono::milliseconds{0});
+    }
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  stopped_ = true;
+}
+
+std::size_t sink_runner::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void sink_runner::run() noexcept {
+  while (take_batch()) {
+    deliver();
+    batch_.clear();
+  }
+  discard_remaining();
+  sink_->flush();
+}
+
+bool sink_runner::past_deadline_locked(clock::time_point now) const {
+  return stopping_ && now >= deadline_;
+}
+
+bool sink_runner::take_batch() {
+  std::unique_lock lock(mu_);
+  while (queue_.empty() && !stopping_) {
+    wake_at_ = 1;
+    cv_.wait(lock);
+  }
+  wake_at_ = 0;
+  if (queue_.empty() || past_deadline_locked(clock::now())) return false;
+
+  // Linger for a fuller batch, unless shutting down (then write what there is at once).
+  if (!stopping_ && queue_.size() < options_.max_batch && options_.linger.count() > 0) {
+    const auto until = clock::now() + options_.linger;
+    while (!stopping_ && queue_.size() < options_.max_batch) {
+      wake_at_ = options_.max_batch;
+      if (cv_.wait_until(lock, until) == std::cv_status::timeout) break;
+    }
+    wake_at_ = 0;
+  }
+
+  const std::size_t n = std::min(queue_.size(), options_.max_batch);
+  for (std::size_t i = 0; i < n; ++i) {
+    batch_.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return true;
+}
+
+void sink_runner::deliver() {
+  const std::uint64_t n = batch_.size();
+  auto backoff = options_.initial_backoff;
+  for (;;) {
+    const write_result res = sink_->write(std::span<const record_ptr>(batch_));
+    if (res == write_result::ok) {
+      sent_.inc(n);
+      if (failing_) {
+        spdlog::info("sink {}: writing again after {} failed attempt(s)", name_, burst_errors_);
+        failing_ = false;
+        burst_errors_ = 0;
+      }
+      return;
+    }
+    errors_.inc();
+    ++burst_errors_;
+    if (res == write_result::drop) {
+      discarded_write_failed_.inc(n);
+      if (!failing_) {
+        spdlog::error("sink {}: write rejected a batch of {} record(s); discarded (counted in "
+                      "trapsink_sink_discarded_total{{reason=\"write_failed\"}})",
+                      name_, n);
+      }
+      failing_ = true;
+      return;
+    }
+    if (!failing_) {
+      spdlog::warn("sink {}: write failed, retrying with backoff from {} ms", name_,
+                   backoff.count());
+      failing_ = true;
+    }
+    if (!backoff_wait(backoff)) {
+      discarded_shutdown_.inc(n);
+      spdlog::error("sink {}: shutdown deadline passed while retrying; discarded {} record(s)",
+                    name_, n);
+      return;
+    }
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+bool sink_runner::backoff_wait(std::chrono::milliseconds d) {
+  std::unique_lock lock(mu_);
+  const auto until = clock::now() + d;
+  for (;;) {
+    const auto now = clock::now();
+    if (past_deadline_locked(now)) return false;
+    if (now >= until) return true;
+    // stop() notifies: the wait is then re-bounded by the deadline.
+    cv_.wait_until(lock, stopping_ ? std::min(until, deadline_) : until);
+  }
+}
+
+void sink_runner::discard_remaining() {
+  std::deque<record_ptr> left;
+  {
+    std::lock_guard lock(mu_);
+    left.swap(queue_);
+  }
+  if (left.empty()) return;
+  discarded_shutdown_.inc(left.size());
+  spdlog::error("sink {}: shutdown deadline passed; discarded {} queued record(s)", name_,
+                left.size());
+}
+
+}  // namespace trapsink::pipeline

@@ -1,0 +1,135 @@
+// The JSON-lines sink (pipeline/sinks/jsonl/README.md).
+#include "pipeline/sinks/jsonl/jsonl_sink.hpp"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+
+namespace trapsink::pipeline::sinks {
+
+jsonl_sink::jsonl_sink(jsonl_options options) : options_(std::move(options)) {
+  if (options_.path.empty()) {
+    throw std::invalid_argument("jsonl sink: empty path (use \"-\" for standard output)");
+  }
+  if (options_.buffer_size == 0) options_.buffer_size = 1;
+  pending_.reserve(options_.buffer_size + 4096);
+  if (options_.path == "-") {
+    fd_ = STDOUT_FILENO;
+    return;
+  }
+  // 0640: records carry community strings; the umask may narrow it further.
+  fd_ = ::open(options_.path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (fd_ < 0) {
+    throw std::system_error(errno, std::generic_category(),
+                            "jsonl sink: cannot open '" + options_.path + "'");
+  }
+  owns_fd_ = true;
+}
+
+jsonl_sink::~jsonl_sink() {
+  flush();
+  if (owns_fd_) ::close(fd_);
+}
+
+namespace {
+
+/// Where the line that contains byte `pos` of buf ends (one past its '\n'), or pos itself when
+/// pos is at the start of a line. Encoded JSON never holds a raw newline, so '\n' ends lines.
+std::size_t torn_line_end(const std::string& buf, std::size_t pos) {
+  if (pos == 0 || pos >= buf.size() || buf[pos - 1] == '\n') return pos;
+  const auto nl = buf.find('\n', pos);
+  return nl == std::string::npos ? buf.size() : nl + 1;
+}
+
+}  // namespace
+
+bool jsonl_sink::drain() noexcept {
+  while (written_ < pending_.size()) {
+    const ssize_t n = ::write(fd_, pending_.data() + written_, pending_.size() - written_);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      if (!failing_) {
+        spdlog::warn("jsonl sink: write to '{}' failed: {}; will retry", options_.path,
+                     std::strerror(err));
+      }
+      failing_ = true;
+      ++burst_errors_;
+      return false;
+    }
+    written_ += static_cast<std::size_t>(n);
+  }
+  pending_.clear();
+  written_ = 0;
+  return true;
+}
+
+void jsonl_sink::abandon_pending() noexcept {
+  const std::size_t keep = torn_line_end(pending_, written_);
+  pending_.resize(keep);  // shrinking never allocates
+  if (written_ == pending_.size()) {
+    pending_.clear();
+    written_ = 0;
+  }
+}
+
+write_result jsonl_sink::write(std::span<const record_ptr> batch) noexcept {
+  const record* first = batch.empty() ? nullptr : batch.front().get();
+  const bool same_batch =
+      batch_first_ != nullptr && first == batch_first_ && batch.size() == batch_size_;
+  try {
+    if (!same_batch) {
+      // A new batch: any bytes still pending belong to a batch the runner gave up on. Finish
+      // its torn line (so the file stays line-valid) and drop the lines not yet started.
+      abandon_pending();
+      batch_first_ = first;
+      batch_size_ = batch.size();
+      encoded_ = 0;
+    }
+    while (encoded_ < batch.size()) {
+      if (const auto& r = batch[encoded_]) {
+        append_json(*r, pending_);
+        pending_.push_back('\n');
+      }
+      ++encoded_;
+      const bool full = pending_.size() - written_ >= options_.buffer_size;
+      if (full && !drain()) return write_result::retry;
+    }
+    if (!drain()) return write_result::retry;
+  } catch (...) {  // std::bad_alloc while encoding
+    return write_result::retry;
+  }
+  batch_first_ = nullptr;
+  batch_size_ = 0;
+  encoded_ = 0;
+  if (failing_) {
+    spdlog::info("jsonl sink: writing to '{}' again after {} failed attempt(s)", options_.path,
+                 burst_errors_);
+    failing_ = false;
+    burst_errors_ = 0;
+  }
+  return write_result::ok;
+}
+
+void jsonl_sink::flush() noexcept {
+  // Complete a torn line, if any; lines not yet started stay pending for a retry of their
+  // batch (or are dropped when the next batch arrives).
+  const std::size_t end = torn_line_end(pending_, written_);
+  while (written_ < end) {
+    const ssize_t n = ::write(fd_, pending_.data() + written_, end - written_);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    written_ += static_cast<std::size_t>(n);
+  }
+  if (written_ == pending_.size()) {
+    pending_.clear();
+    written_ = 0;
+  }
+}
+
+}  // namespace trapsink::pipeline::sinks

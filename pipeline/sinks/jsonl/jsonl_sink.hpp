@@ -1,0 +1,73 @@
+#pragma once
+// The JSON-lines sink: one record per line (docs/record.md), appended to a file or written to
+// standard output. See pipeline/sinks/jsonl/README.md for options and failure behaviour.
+#include "pipeline/sink.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace trapsink::pipeline::sinks {
+
+/// Options of the jsonl sink.
+struct jsonl_options {
+  /// The file to append to (created with mode 0640 if absent), or "-" for standard output.
+  std::string path = "-";
+  /// Encoded lines are gathered per batch and written with one write(2) once the buffer holds
+  /// at least this many bytes, and always at the end of the batch.
+  std::size_t buffer_size = 64 * 1024;
+};
+
+/// Writes each record as one JSON line. Each write(batch) hands the whole batch to the kernel
+/// before answering ok, so "sent" means "in the file" (not necessarily on disk: no fsync).
+class jsonl_sink final : public sink {
+ public:
+  /// Open the file (append mode, created if absent). Throws std::system_error whose message
+  /// names the path and the system error (e.g. "jsonl sink: cannot open '/x/y.jsonl': No such
+  /// file or directory"), or std::invalid_argument for an empty path.
+  explicit jsonl_sink(jsonl_options options);
+  /// Writes out a torn line if one is pending, then closes the file (never standard output).
+  ~jsonl_sink() override;
+
+  jsonl_sink(const jsonl_sink&) = delete;
+  jsonl_sink& operator=(const jsonl_sink&) = delete;
+
+  /// "jsonl".
+  std::string_view name() const noexcept override { return "jsonl"; }
+
+  /// Encode and write the batch. On a write error (disk full, I/O error, a non-blocking pipe
+  /// that is full) answers retry, keeping the unwritten bytes: the runner's retry of the same
+  /// batch resumes exactly where the kernel stopped, so a line is never duplicated or torn.
+  /// Logs the first error of a burst and the recovery, not every attempt.
+  write_result write(std::span<const record_ptr> batch) noexcept override;
+
+  /// Nothing is held back after an ok write; this writes out the rest of a torn line left by an
+  /// abandoned batch so the file ends with a complete line.
+  void flush() noexcept override;
+
+  /// The path written to ("-" for standard output).
+  const std::string& path() const noexcept { return options_.path; }
+
+ private:
+  /// Write pending_[written_..] out; true when all of it was written.
+  bool drain() noexcept;
+  /// Drop every pending line that has not started, keeping the rest of a torn line.
+  void abandon_pending() noexcept;
+
+  jsonl_options options_;
+  int fd_ = -1;
+  bool owns_fd_ = false;
+
+  std::string pending_;      ///< encoded lines of the batch being written
+  std::size_t written_ = 0;  ///< bytes of pending_ already written
+  /// Identity of the batch whose bytes are in pending_ (to recognise the runner's retry).
+  const record* batch_first_ = nullptr;
+  std::size_t batch_size_ = 0;
+  std::size_t encoded_ = 0;  ///< records of that batch already encoded into pending_
+  bool failing_ = false;  ///< inside an error burst (for rate-limited logging)
+  std::uint64_t burst_errors_ = 0;
+};
+
+}  // namespace trapsink::pipeline::sinks
