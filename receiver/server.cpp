@@ -1,0 +1,79 @@
+#include "receiver/server.hpp"
+
+#include "core/metrics.hpp"
+#include "pipeline/sink_runner.hpp"
+#include "pipeline/sinks/jsonl/jsonl_sink.hpp"
+#include "receiver/statistics.hpp"
+#include "receiver/udp_listener.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <memory>
+
+namespace trapsink::receiver {
+namespace asio = boost::asio;
+
+server_options default_server_options() {
+  server_options o;
+  o.listeners = {parse_listen_address("udp:127.0.0.1:1162"),
+                 parse_listen_address("udp6:[::1]:1162")};
+  o.communities.communities = {"public"};
+  return o;
+}
+
+int run_server(const server_options& options) {
+  core::metrics_registry metrics;
+
+  // Sinks first: a sink that cannot start (unwritable file) fails before we listen.
+  std::vector<std::unique_ptr<pipeline::sink_runner>> runners;
+  pipeline::sinks::jsonl_options jsonl;
+  jsonl.path = options.jsonl;
+  pipeline::sink_runner_options runner;
+  runner.queue_capacity = options.queue_capacity;
+  runners.push_back(std::make_unique<pipeline::sink_runner>(
+      std::make_unique<pipeline::sinks::jsonl_sink>(jsonl), metrics, runner));
+
+  auto accept = [&runners](pipeline::record_ptr rec) {
+    bool all = true;
+    for (auto& r : runners) all = r->try_push(rec) && all;
+    return all;
+  };
+  notification_receiver receiver(
+      metrics, accept, notification_receiver::options{options.inform_dedup_window});
+
+  asio::io_context io(1);
+  std::vector<std::unique_ptr<udp_listener>> listeners;
+  for (const auto& address : options.listeners) {
+    listeners.push_back(std::make_unique<udp_listener>(io, address, options.communities,
+                                                       receiver, metrics));
+  }
+  for (auto& l : listeners) {
+    l->start();
+    spdlog::info("listening on {}", l->bound().to_string());
+  }
+  if (options.communities.any_community) {
+    spdlog::info("accepting any community");
+  } else {
+    spdlog::info("accepting {} communit{}", options.communities.communities.size(),
+                 options.communities.communities.size() == 1 ? "y" : "ies");
+  }
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signo) {
+    if (ec) return;
+    spdlog::info("received {}, stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+    for (auto& l : listeners) l->close();
+    io.stop();
+  });
+  io.run();
+
+  // Staged shutdown: listeners are closed; write out what is queued, then flush.
+  for (auto& r : runners) r->stop(options.shutdown_deadline);
+  spdlog::info("stopped; counters: {}", summary_line(metrics));
+  return 0;
+}
+
+}  // namespace trapsink::receiver
