@@ -2,6 +2,7 @@
 # Configure and build one flavour of trapsink. Idempotent and incremental.
 #   deploy/build.sh release [targets...]   build/release: RelWithDebInfo, -Werror
 #   deploy/build.sh asan [targets...]      build/asan: AddressSanitizer + UBSan, no benchmarks
+#   deploy/build.sh fuzz [targets...]      build/fuzz: clang, libFuzzer + ASan + UBSan
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour="${1:-release}"
@@ -10,7 +11,9 @@ jobs="${TRAPSINK_JOBS:-$(nproc)}"
 case "$flavour" in
   release) flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRAPSINK_WERROR=ON) ;;
   asan) flags=(-DCMAKE_BUILD_TYPE=Debug -DTRAPSINK_SANITIZE=ON -DTRAPSINK_BENCH=OFF -DTRAPSINK_WERROR=ON) ;;
-  *) echo "deploy/build.sh: unknown flavour '$flavour' (release or asan)" >&2; exit 2 ;;
+  fuzz) flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DTRAPSINK_FUZZ=ON
+               -DTRAPSINK_BENCH=OFF) ;;
+  *) echo "deploy/build.sh: unknown flavour '$flavour' (release, asan or fuzz)" >&2; exit 2 ;;
 esac
 dir="build/$flavour"
 if [[ ! -f "$dir/build.ninja" ]]; then

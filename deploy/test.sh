@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what the tests need, build, and run the whole test suite:
 #   1. the release build: unit, fuzz-replay and interop tests (real Net-SNMP peers)
-#   2. the ASan+UBSan build: the same tests again under the sanitizers
-# Pass --quick to skip the sanitizer build. Exit status is non-zero if any test fails.
+#   2. the libFuzzer targets (clang), each run for 20 s over its seeds
+#   3. the ASan+UBSan build: the same tests again under the sanitizers
+# Pass --quick to skip the sanitizer and fuzz stages. Exit status is non-zero if any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
@@ -17,6 +18,8 @@ echo "== release tests" >&2
 ctest --test-dir build/release --output-on-failure -j "$jobs" --timeout 600
 
 if ((quick == 0)); then
+  echo "== libFuzzer smoke run" >&2
+  deploy/fuzz.sh 20
   echo "== ASan+UBSan build" >&2
   deploy/build.sh asan
   echo "== ASan+UBSan tests" >&2
