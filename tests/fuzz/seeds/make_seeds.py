@@ -7,58 +7,15 @@ Seeds are valid encodings of each shape the parsers accept plus malformed ones f
 path. The Net-SNMP captures of tests/vectors/*.hex are included as message seeds.
 """
 import pathlib
+import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 VECTORS = HERE.parent.parent / "vectors"
 
 
-def length(n: int) -> bytes:
-    if n < 0x80:
-        return bytes([n])
-    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(body)]) + body
-
-
-def tlv(tag: int, content: bytes) -> bytes:
-    return bytes([tag]) + length(len(content)) + content
-
-
-def integer(v: int, tag: int = 0x02) -> bytes:
-    n = 1
-    while not -(1 << (8 * n - 1)) <= v < (1 << (8 * n - 1)):
-        n += 1
-    return tlv(tag, v.to_bytes(n, "big", signed=True))
-
-
-def unsigned(v: int, tag: int) -> bytes:
-    n = max(1, (v.bit_length() + 7) // 8)
-    body = v.to_bytes(n, "big")
-    if body[0] & 0x80:
-        body = b"\x00" + body
-    return tlv(tag, body)
-
-
-def subid(v: int) -> bytes:
-    out = [v & 0x7F]
-    v >>= 7
-    while v:
-        out.append(0x80 | (v & 0x7F))
-        v >>= 7
-    return bytes(reversed(out))
-
-
-def oid(dotted: str) -> bytes:
-    arcs = [int(a) for a in dotted.split(".")]
-    body = subid(40 * arcs[0] + arcs[1]) + b"".join(subid(a) for a in arcs[2:])
-    return tlv(0x06, body)
-
-
-def seq(*items: bytes) -> bytes:
-    return tlv(0x30, b"".join(items))
-
-
-def varbind(name: str, value: bytes) -> bytes:
-    return seq(oid(name), value)
+# The BER primitives are shared with the interop tests (one independent encoder in Python).
+sys.path.insert(0, str(HERE.parent.parent / "interop"))
+from packets import integer, oid, seq, tlv, unsigned, varbind  # noqa: E402
 
 
 def pdu(tag: int, request_id: int, varbinds, status: int = 0, index: int = 0) -> bytes:
