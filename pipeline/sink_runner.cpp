@@ -106,7 +106,9 @@ void sink_runner::stop(std::chrono::milliseconds deadline) {
     std::lock_guard lock(mu_);
     if (!stopping_) {
       stopping_ = true;
-      deadline_ = clock::now() + std::max(deadline, std::chrono::milliseconds{0});
+      // Clamp: a huge deadline (milliseconds::max()) must not overflow the time_point.
+      deadline_ = clock::now() + std::clamp(deadline, std::chrono::milliseconds{0},
+                                            std::chrono::milliseconds{std::chrono::hours{24}});
     }
   }
   cv_.notify_all();

@@ -80,21 +80,30 @@ void jsonl_sink::abandon_pending() noexcept {
 
 write_result jsonl_sink::write(std::span<const record_ptr> batch) noexcept {
   const record* first = batch.empty() ? nullptr : batch.front().get();
-  const bool same_batch =
-      batch_first_ != nullptr && first == batch_first_ && batch.size() == batch_size_;
+  // The same batch again (a retry) only if the first record is the same object with the same
+  // unique id: an address alone could be reused by a new record after a batch was given up.
+  const bool same_batch = batch_first_ != nullptr && first == batch_first_ &&
+                          batch.size() == batch_size_ && first->id == batch_first_id_;
   try {
     if (!same_batch) {
       // A new batch: any bytes still pending belong to a batch the runner gave up on. Finish
       // its torn line (so the file stays line-valid) and drop the lines not yet started.
       abandon_pending();
       batch_first_ = first;
+      batch_first_id_ = first != nullptr ? first->id : std::string{};
       batch_size_ = batch.size();
       encoded_ = 0;
     }
     while (encoded_ < batch.size()) {
       if (const auto& r = batch[encoded_]) {
-        append_json(*r, pending_);
-        pending_.push_back('\n');
+        const std::size_t mark = pending_.size();
+        try {
+          append_json(*r, pending_);
+          pending_.push_back('\n');
+        } catch (...) {
+          pending_.resize(mark);  // no half-encoded line stays behind for the retry
+          throw;
+        }
       }
       ++encoded_;
       const bool full = pending_.size() - written_ >= options_.buffer_size;

@@ -64,6 +64,7 @@ class jsonl_sink final : public sink {
   std::size_t written_ = 0;  ///< bytes of pending_ already written
   /// Identity of the batch whose bytes are in pending_ (to recognise the runner's retry).
   const record* batch_first_ = nullptr;
+  std::string batch_first_id_;  ///< id of that first record, to tell a retry from a new batch
   std::size_t batch_size_ = 0;
   std::size_t encoded_ = 0;  ///< records of that batch already encoded into pending_
   bool failing_ = false;  ///< inside an error burst (for rate-limited logging)
