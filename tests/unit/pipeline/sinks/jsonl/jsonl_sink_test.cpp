@@ -46,6 +46,19 @@ std::vector<record_ptr> batch_of(std::initializer_list<record> rs) {
   return out;
 }
 
+/// The file holds exactly n lines: samples::numbered(0) .. numbered(n-1), in order.
+void expect_numbered_lines(const std::string& text, int n) {
+  std::istringstream in(text);
+  std::string line;
+  int seen = 0;
+  while (std::getline(in, line)) {
+    auto r = samples::sample_v2c();
+    r.id = std::to_string(seen++);
+    ASSERT_EQ(line, to_json(r)) << "line " << seen;
+  }
+  EXPECT_EQ(seen, n);
+}
+
 TEST_F(JsonlSink, WritesOneExactLinePerRecord) {
   const auto path = dir_ / "out.jsonl";
   {
@@ -73,15 +86,7 @@ TEST_F(JsonlSink, SmallBufferSplitsWritesButNotLines) {
     for (int i = 0; i < 50; ++i) b.push_back(samples::numbered(i));
     EXPECT_EQ(s.write(b), write_result::ok);
   }
-  std::istringstream in(slurp(path));
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    auto r = samples::sample_v2c();
-    r.id = std::to_string(n++);
-    EXPECT_EQ(line, to_json(r));
-  }
-  EXPECT_EQ(n, 50);
+  expect_numbered_lines(slurp(path), 50);
 }
 
 TEST_F(JsonlSink, AppendsToAnExistingFileAndCreatesWithMode0640) {
@@ -137,15 +142,7 @@ TEST_F(JsonlSink, UnderARunnerEveryRecordReachesTheFile) {
     for (int i = 0; i < 1000; ++i) ASSERT_TRUE(runner.try_push(samples::numbered(i)));
     runner.stop(std::chrono::seconds{10});
   }
-  std::istringstream in(slurp(path));
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    auto r = samples::sample_v2c();
-    r.id = std::to_string(n++);
-    ASSERT_EQ(line, to_json(r));
-  }
-  EXPECT_EQ(n, 1000);
+  expect_numbered_lines(slurp(path), 1000);
   EXPECT_EQ(metrics.get("trapsink_sink_sent_total", "sink=\"jsonl\"").value(), 1000u);
 }
 
