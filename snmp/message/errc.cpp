@@ -28,6 +28,9 @@ class message_category_impl final : public boost::system::error_category {
       case errc::pdu_not_allowed_in_version:
         return "SNMP PDU type not allowed in this message version";
       case errc::bad_field: return "SNMP PDU field out of range";
+      case errc::invalid_msg_flags:
+        return "SNMPv3 msgFlags invalid (privacy without authentication, or not one octet)";
+      case errc::user_name_too_long: return "SNMPv3 msgUserName longer than 32 octets";
     }
     return "unknown SNMP message error";
   }

@@ -22,6 +22,11 @@ enum class errc {
   pdu_not_allowed_in_version,
   /// A field outside its allowed range (e.g. generic-trap outside 0..6, RFC 1157 §4.1.6).
   bad_field,
+  /// SNMPv3 msgFlags with privFlag set but not authFlag, or not one octet: snmpInvalidMsgs
+  /// (RFC 3412 §7.2 step 5).
+  invalid_msg_flags,
+  /// SNMPv3 msgUserName longer than 32 octets (RFC 3414 §2.4).
+  user_name_too_long,
 };
 
 /// The error category for message::errc ("snmp.message").
