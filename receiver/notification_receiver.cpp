@@ -3,6 +3,7 @@
 #include "snmp/message/codec.hpp"
 #include "snmp/message/errc.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -11,14 +12,18 @@
 namespace trapsink::receiver {
 namespace msg = snmp::message;
 
-bool community_policy::accepts(std::string_view community) const {
-  return any_community ||
-         std::find(communities.begin(), communities.end(), community) != communities.end();
+bool community_policy::accepts(std::string_view community,
+                               const boost::asio::ip::address& from) const {
+  if (any_community) return true;
+  return std::any_of(communities.begin(), communities.end(), [&](const community_entry& c) {
+    return c.name == community && core::allowed(c.allow_from, from);
+  });
 }
 
 notification_receiver::notification_receiver(core::metrics_registry& metrics,
-                                             record_acceptor accept, options opts)
-    : stats_(metrics), accept_(std::move(accept)), dedup_(opts.inform_dedup_window) {}
+                                             record_acceptor accept, options opts,
+                                             snmp::usm::processor* usm)
+    : stats_(metrics), accept_(std::move(accept)), dedup_(opts.inform_dedup_window), usm_(usm) {}
 
 void notification_receiver::log_drop(const peer_info& peer, const listener_statistics& listener,
                                      std::string_view reason, std::string_view detail) {
@@ -53,10 +58,13 @@ std::vector<std::byte> notification_receiver::handle(std::span<const std::byte> 
     return {};
   }
   if (*ver == msg::version::v3) {
-    stats_.in_bad_versions.inc();
-    stats.dropped("bad_version");
-    log_drop(peer, stats, "bad_version", "SNMPv3 is not supported by this build");
-    return {};
+    if (usm_ == nullptr) {
+      stats_.in_bad_versions.inc();
+      stats.dropped("bad_version");
+      log_drop(peer, stats, "bad_version", "SNMPv3 is not enabled on this receiver");
+      return {};
+    }
+    return handle_v3(datagram, peer, stats);
   }
 
   auto decoded = msg::decode_community(datagram);
@@ -69,12 +77,12 @@ std::vector<std::byte> notification_receiver::handle(std::span<const std::byte> 
   msg::community_message& m = *decoded;
 
   // RFC 3584 §5.2.1 / RFC 1157 §4.1: an unknown community is counted and dropped silently.
-  if (!policy.accepts(m.community)) {
+  if (!policy.accepts(m.community, peer.ip)) {
     stats_.in_bad_community_names.inc();
     stats.dropped("bad_community");
     log_drop(peer, stats, "bad_community",
-             "community not accepted on this listener (accept it with --community NAME, or "
-             "--any-community)");
+             "community not accepted from this address (accept it with --community NAME, "
+             "--any-community, or its allow_from in the configuration)");
     return {};
   }
 
@@ -113,7 +121,15 @@ std::vector<std::byte> notification_receiver::handle(std::span<const std::byte> 
              "(RFC 3416 §4.2.6)");
     return {};
   }
+  return deliver(std::move(rec), peer, stats, inform, std::move(key), now, std::move(response));
+}
 
+std::vector<std::byte> notification_receiver::deliver(pipeline::record_ptr rec,
+                                                      const peer_info& peer,
+                                                      listener_statistics& stats, bool inform,
+                                                      inform_dedup::key key,
+                                                      inform_dedup::clock::time_point now,
+                                                      std::vector<std::byte> response) {
   if (!accept_(std::move(rec))) {
     // Not queued: an inform is not acknowledged, so the sender retransmits (backpressure).
     if (inform) stats_.silent_drops.inc();
@@ -127,6 +143,88 @@ std::vector<std::byte> notification_receiver::handle(std::span<const std::byte> 
     stats.acknowledged();
   }
   return response;
+}
+
+std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byte> datagram,
+                                                        const peer_info& peer,
+                                                        listener_statistics& stats) {
+  namespace usm = snmp::usm;
+  usm::incoming in = usm_->process(datagram, peer.ip);
+  if (in.result == usm::outcome::accepted) {
+    const auto& p = in.scoped.data;
+    if (p.type == msg::pdu_type::inform_request && !in.authoritative) {
+      usm_->refuse_foreign_engine(in);
+    } else if (p.type != msg::pdu_type::inform_request && p.type != msg::pdu_type::snmpv2_trap) {
+      stats.dropped("unhandled_pdu");
+      log_drop(peer, stats, "unhandled_pdu",
+               fmt::format("user '{}': not a notification (a trap receiver answers only traps "
+                           "and informs)", in.user_name));
+      return {};
+    }
+  }
+  if (in.result == usm::outcome::unknown_engine_id && in.engine_id.empty()) {
+    // RFC 3414 §4 discovery: the normal first step of every v3 inform exchange, not a fault.
+    stats.dropped("discovery");
+    if (!in.report.empty()) stats.report_sent();
+    spdlog::debug("SNMPv3 discovery probe from {}:{} answered with engine ID {}", peer.address,
+                  peer.port, snmp::engine::to_hex(usm_->engine().engine_id()));
+    return std::move(in.report);
+  }
+  if (in.result != usm::outcome::accepted) {
+    if (in.result == usm::outcome::parse_error) stats_.in_asn_parse_errs.inc();
+    const auto reason = usm::name(in.result);
+    stats.dropped(reason);
+    log_drop(peer, stats, reason,
+             fmt::format("SNMPv3 user '{}', engine ID {}: {}{}", in.user_name,
+                         in.engine_id.empty() ? std::string("(empty)")
+                                              : snmp::engine::to_hex(in.engine_id),
+                         in.detail, in.report.empty() ? "" : " (Report sent)"));
+    if (!in.report.empty()) stats.report_sent();
+    return std::move(in.report);
+  }
+
+  auto& p = in.scoped.data;
+  const bool inform = p.type == msg::pdu_type::inform_request;
+  const auto now = inform_dedup::clock::now();
+  std::vector<std::byte> response;
+  inform_dedup::key key;
+  if (inform) {
+    key = {peer.address + '|' + std::to_string(peer.port),
+           "usm:" + in.user_name + '@' + snmp::engine::to_hex(in.engine_id), p.request_id};
+    // RFC 3416 §4.2.7: the Response carries the same request-id and variable bindings.
+    response = usm_->encode_response(in, msg::pdu{msg::pdu_type::response, p.request_id, 0, 0,
+                                                  p.varbinds});
+    if (dedup_.seen(key, now)) {
+      stats.duplicate();
+      stats.acknowledged();
+      return response;
+    }
+  }
+
+  auto rec = std::make_shared<pipeline::record>();
+  rec->time = std::chrono::system_clock::now();
+  rec->source = {peer.address, peer.port, peer.transport};
+  rec->version = "3";
+  rec->pdu = inform ? "inform" : "trap";
+  rec->request_id = p.request_id;
+  pipeline::record_security sec;
+  sec.user = in.user_name;
+  sec.level = std::string(usm::name(in.level));
+  sec.engine_id = snmp::engine::to_hex(in.engine_id);
+  sec.context_engine_id = snmp::engine::to_hex(std::as_bytes(std::span(in.scoped.context_engine_id)));
+  sec.context_name = std::move(in.scoped.context_name);
+  sec.auth_protocol = std::string(usm::name(in.auth));
+  sec.priv_protocol = std::string(usm::name(in.priv));
+  rec->security = std::move(sec);
+  if (!fill_notification(std::move(p.varbinds), peer, *rec)) {
+    stats.dropped("malformed_notification");
+    log_drop(peer, stats, "malformed_notification",
+             fmt::format("SNMPv3 user '{}': the notification has no snmpTrapOID.0 as its first or "
+                         "second variable binding (RFC 3416 §4.2.6)", in.user_name));
+    return {};
+  }
+  rec->id = pipeline::make_record_id(rec->time);
+  return deliver(std::move(rec), peer, stats, inform, std::move(key), now, std::move(response));
 }
 
 }  // namespace trapsink::receiver

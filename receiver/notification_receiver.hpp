@@ -1,13 +1,15 @@
 #pragma once
-// The notification receiver application (RFC 3413 §3.4) for community-based messages: decode,
+// The notification receiver application (RFC 3413 §3.4): decode, authenticate (USM for v3) or
 // authorize the community, build the record, hand it to the pipeline, and acknowledge informs.
 // Transport-independent: a listener passes in datagrams and sends back what this returns.
+#include "core/cidr.hpp"
 #include "core/log_limiter.hpp"
 #include "core/metrics.hpp"
 #include "pipeline/record/record.hpp"
 #include "receiver/inform_dedup.hpp"
 #include "receiver/record_builder.hpp"
 #include "receiver/statistics.hpp"
+#include "snmp/usm/processor.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -18,12 +20,18 @@
 
 namespace trapsink::receiver {
 
+/// One accepted community string, optionally only from some source addresses.
+struct community_entry {
+  std::string name;                   ///< exact match (raw octets)
+  std::vector<core::cidr> allow_from; ///< empty: from any address
+};
+
 /// Which communities a listener accepts.
 struct community_policy {
-  std::vector<std::string> communities;  ///< accepted community strings (exact match)
-  bool any_community = false;            ///< accept every community
-  /// True if this community is accepted.
-  bool accepts(std::string_view community) const;
+  std::vector<community_entry> communities;  ///< accepted community strings
+  bool any_community = false;                ///< accept every community from anywhere
+  /// True if this community is accepted from this source address.
+  bool accepts(std::string_view community, const boost::asio::ip::address& from) const;
 };
 
 /// Hands a record to the pipeline. Returns true when every sink queue accepted it; false when a
@@ -39,7 +47,9 @@ class notification_receiver {
     std::chrono::milliseconds inform_dedup_window{std::chrono::seconds(60)};
   };
 
-  notification_receiver(core::metrics_registry& metrics, record_acceptor accept, options opts);
+  /// usm processes SNMPv3 messages (may be null: v3 is then counted as snmpInBadVersions).
+  notification_receiver(core::metrics_registry& metrics, record_acceptor accept, options opts,
+                        snmp::usm::processor* usm = nullptr);
 
   /// Process one datagram received on a listener. Returns the bytes to send back to the peer
   /// (a Response-PDU acknowledging an inform), or an empty vector when nothing is sent.
@@ -52,11 +62,19 @@ class notification_receiver {
  private:
   void log_drop(const peer_info& peer, const listener_statistics& listener, std::string_view reason,
                 std::string_view detail);
+  std::vector<std::byte> handle_v3(std::span<const std::byte> datagram, const peer_info& peer,
+                                   listener_statistics& stats);
+  /// Queue the record and acknowledge an inform: shared by every version.
+  std::vector<std::byte> deliver(pipeline::record_ptr rec, const peer_info& peer,
+                                 listener_statistics& stats, bool inform, inform_dedup::key key,
+                                 inform_dedup::clock::time_point now,
+                                 std::vector<std::byte> response);
 
   snmp_statistics stats_;
   record_acceptor accept_;
   inform_dedup dedup_;
   core::log_limiter log_limit_{20};
+  snmp::usm::processor* usm_ = nullptr;
 };
 
 }  // namespace trapsink::receiver

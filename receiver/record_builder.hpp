@@ -3,6 +3,8 @@
 #include "pipeline/record/record.hpp"
 #include "snmp/message/pdu.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -15,6 +17,7 @@ struct peer_info {
   std::string address;     ///< textual IP address
   std::uint16_t port = 0;
   std::string transport;   ///< "udp" | "udp6"
+  boost::asio::ip::address ip;  ///< the address itself, for allow lists
 };
 
 /// Why a notification could not become a record.

@@ -5,6 +5,8 @@
 #include "pipeline/sinks/jsonl/jsonl_sink.hpp"
 #include "receiver/statistics.hpp"
 #include "receiver/udp_listener.hpp"
+#include "snmp/engine/local_engine.hpp"
+#include "snmp/usm/processor.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -12,6 +14,7 @@
 
 #include <csignal>
 #include <memory>
+#include <stdexcept>
 
 namespace trapsink::receiver {
 namespace asio = boost::asio;
@@ -20,7 +23,7 @@ server_options default_server_options() {
   server_options o;
   o.listeners = {parse_listen_address("udp:127.0.0.1:1162"),
                  parse_listen_address("udp6:[::1]:1162")};
-  o.communities.communities = {"public"};
+  o.communities.communities = {{"public", {}}};
   return o;
 }
 
@@ -41,8 +44,33 @@ int run_server(const server_options& options) {
     for (auto& r : runners) all = r->try_push(rec) && all;
     return all;
   };
+  // SNMPv3: trapsink's engine identity (boots incremented at every start) and the USM users.
+  auto state = snmp::engine::load_engine_state(options.state_dir, options.engine_id);
+  snmp::usm::processor::options usm_options;
+  usm_options.key_cache_size = options.key_cache_size;
+  usm_options.remote_engine_limit = options.remote_engine_limit;
+  std::unique_ptr<snmp::usm::processor> usm;
+  try {
+    usm = std::make_unique<snmp::usm::processor>(
+        snmp::engine::local_engine(state.engine_id, state.boots), options.users, metrics,
+        usm_options);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(e.what());
+  }
+  spdlog::info("SNMPv3 engine ID {} (boots {}{}), {} user{}", snmp::engine::to_hex(state.engine_id),
+               state.boots, state.generated ? ", newly generated" : "", options.users.size(),
+               options.users.size() == 1 ? "" : "s");
+  if (!state.persisted) {
+    spdlog::warn("no state directory (--state-dir): the SNMPv3 engine {} and its boots are not "
+                 "kept across restarts{}",
+                 options.engine_id ? "ID is the configured one" : "ID is new at every start",
+                 options.engine_id ? ", so boots stay 1 (informs sent before a restart could be "
+                                     "replayed within 150 s)"
+                                   : "; inform senders rediscover it");
+  }
+
   notification_receiver receiver(
-      metrics, accept, notification_receiver::options{options.inform_dedup_window});
+      metrics, accept, notification_receiver::options{options.inform_dedup_window}, usm.get());
 
   asio::io_context io(1);
   std::vector<std::unique_ptr<udp_listener>> listeners;

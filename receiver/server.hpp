@@ -2,9 +2,11 @@
 // `trapsink serve`: listeners + receiver + pipeline, run until SIGINT/SIGTERM.
 #include "receiver/listen_address.hpp"
 #include "receiver/notification_receiver.hpp"
+#include "snmp/usm/user.hpp"
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,20 @@ struct server_options {
   std::chrono::milliseconds inform_dedup_window{std::chrono::seconds(60)};
   /// How long shutdown may spend writing out what is queued.
   std::chrono::milliseconds shutdown_deadline{std::chrono::seconds(10)};
+
+  // SNMPv3 (docs/snmpv3.md).
+  /// USM users, from the configuration and from users_from files.
+  std::vector<snmp::usm::user_config> users;
+  /// trapsink's own snmpEngineID (5..32 octets); unset: the one kept in state_dir, generated
+  /// on first start.
+  std::optional<std::vector<std::byte>> engine_id;
+  /// Where the engine ID and engine boots are kept; empty: not kept (a new engine ID at every
+  /// start, with a warning).
+  std::string state_dir;
+  /// Localized keys cached per (user, engine ID); the least recently used are evicted.
+  std::size_t key_cache_size = 10000;
+  /// Remote engines whose boots/time are tracked for replay protection.
+  std::size_t remote_engine_limit = 10000;
 };
 
 /// The embedded defaults: udp:127.0.0.1:1162 and udp6:[::1]:1162, community "public",

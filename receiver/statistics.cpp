@@ -27,7 +27,9 @@ listener_statistics::listener_statistics(core::metrics_registry& reg, std::strin
       acknowledged_(reg.get("trapsink_listener_informs_acknowledged_total", labels_,
                             "inform Response-PDUs sent per listener")),
       duplicates_(reg.get("trapsink_listener_inform_retransmissions_total", labels_,
-                          "retransmitted informs acknowledged again but recorded once")) {}
+                          "retransmitted informs acknowledged again but recorded once")),
+      reports_(reg.get("trapsink_listener_reports_sent_total", labels_,
+                       "SNMPv3 Report-PDUs sent (discovery, time synchronisation, refusals)")) {}
 
 void listener_statistics::dropped(std::string_view reason) {
   reg_.get("trapsink_listener_dropped_total", fmt::format("{},reason=\"{}\"", labels_, reason),

@@ -29,7 +29,9 @@ class listener_statistics {
   /// A datagram arrived on this listener.
   void received() noexcept { received_.inc(); }
   /// A datagram produced no record. reason: bad_version, parse_error, bad_community,
-  /// unhandled_pdu, malformed_notification, queue_full, send_failed.
+  /// unhandled_pdu, malformed_notification, queue_full, send_failed, and for SNMPv3 the
+  /// usm::outcome names (unknown_user_name, wrong_digest, not_in_time_window, ...) and
+  /// "discovery" (an RFC 3414 §4 discovery probe, answered with a Report).
   void dropped(std::string_view reason);
   /// A record was produced.
   void recorded() noexcept { recorded_.inc(); }
@@ -37,6 +39,8 @@ class listener_statistics {
   void acknowledged() noexcept { acknowledged_.inc(); }
   /// A retransmitted inform was acknowledged again without a second record.
   void duplicate() noexcept { duplicates_.inc(); }
+  /// An SNMPv3 Report-PDU was sent back (discovery, time synchronisation, a refusal).
+  void report_sent() noexcept { reports_.inc(); }
 
   const std::string& name() const noexcept { return name_; }
 
@@ -48,6 +52,7 @@ class listener_statistics {
   core::counter& recorded_;
   core::counter& acknowledged_;
   core::counter& duplicates_;
+  core::counter& reports_;
 };
 
 /// One human-readable line with every counter that is not zero, for the shutdown summary.

@@ -59,7 +59,8 @@ void udp_listener::receive() {
       asio::buffer(buffer_), peer_, [this](boost::system::error_code ec, std::size_t n) {
         if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
         if (!ec) {
-          peer_info_.address = peer_.address().to_string();
+          peer_info_.ip = peer_.address();
+          peer_info_.address = peer_info_.ip.to_string();
           peer_info_.port = peer_.port();
           auto reply = receiver_.handle(std::span<const std::byte>(buffer_.data(), n), peer_info_,
                                         policy_, stats_);

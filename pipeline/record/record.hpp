@@ -29,6 +29,17 @@ struct record_v1 {
   std::uint32_t timestamp = 0;  ///< TimeTicks
 };
 
+/// The USM parameters an SNMPv3 notification was accepted under.
+struct record_security {
+  std::string user;               ///< msgUserName (raw octets)
+  std::string level;              ///< "noAuthNoPriv" | "authNoPriv" | "authPriv"
+  std::string engine_id;          ///< msgAuthoritativeEngineID, lowercase hex
+  std::string context_engine_id;  ///< lowercase hex
+  std::string context_name;       ///< raw octets
+  std::string auth_protocol;      ///< "MD5", "SHA", "SHA-256", ... or "none"
+  std::string priv_protocol;      ///< "DES", "AES", "AES-256-C", ... or "none"
+};
+
 /// One received notification.
 struct record {
   std::string id;                                  ///< unique, time-sortable
@@ -42,6 +53,7 @@ struct record {
   std::string trap_oid;                            ///< dotted numeric snmpTrapOID.0
   std::optional<std::string> trap_name;            ///< once MIBs resolve it
   std::string agent_address;                       ///< see docs/record.md
+  std::optional<record_security> security;         ///< v3
   std::optional<record_v1> v1;
   /// Variable bindings after sysUpTime.0 and snmpTrapOID.0, in order.
   std::vector<snmp::message::varbind> varbinds;

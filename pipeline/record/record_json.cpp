@@ -141,6 +141,22 @@ void write_community(std::string_view community, json::object_writer& o) {
   if (!write_octets(community, o.key("community"))) o.raw("community_encoding", "\"hex\"");
 }
 
+/// `"security":{...}` for an SNMPv3 notification; user and context name as the community is.
+void write_security(const record_security& sec, json::object_writer& o) {
+  json::object_writer m(o.key("security"));
+  m.string("model", "usm");
+  if (!write_octets(sec.user, m.key("user"))) m.raw("user_encoding", "\"hex\"");
+  m.string("level", sec.level);
+  m.string("engine_id", sec.engine_id);
+  m.string("context_engine_id", sec.context_engine_id);
+  if (!write_octets(sec.context_name, m.key("context_name"))) {
+    m.raw("context_name_encoding", "\"hex\"");
+  }
+  m.string("auth_protocol", sec.auth_protocol);
+  m.string("priv_protocol", sec.priv_protocol);
+  m.close();
+}
+
 }  // namespace
 
 bool append_octets(std::string_view octets, std::string& out) {
@@ -182,7 +198,7 @@ void append_json(const record& r, std::string& out) {
   } else {
     o.string("agent_address", derive_agent_address(r));  // a safety net; builders set it
   }
-  // Later: "security" (v3) goes here, before "v1".
+  if (r.security) write_security(*r.security, o);
   if (r.v1) write_v1(*r.v1, o);
   write_varbinds(r.varbinds, o.key("varbinds"));
   o.close();

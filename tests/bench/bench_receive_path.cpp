@@ -35,7 +35,8 @@ std::vector<std::byte> typical_trap() {
   return msg::encode(msg::community_message{msg::version::v2c, "public", p});
 }
 
-const trapsink::receiver::peer_info peer{"192.0.2.10", 50123, "udp"};
+const trapsink::receiver::peer_info peer{"192.0.2.10", 50123, "udp",
+                                         boost::asio::ip::make_address("192.0.2.10")};
 
 void BM_decode(benchmark::State& state) {
   auto bytes = typical_trap();

@@ -74,13 +74,25 @@ class RecordSchema(unittest.TestCase):
             r["varbinds"][0].update(name="IF-MIB::ifIndex.2", label="two", display="2")
         self.assertValid(mutated(V2C, add))
 
+    def test_v3_security_block(self):
         def v3(r):
             r["version"] = "3"
             del r["community"]
             r["security"] = {"model": "usm", "user": "alice", "level": "authPriv",
                              "engine_id": "80001f8880", "context_engine_id": "80001f8880",
-                             "context_name": ""}
+                             "context_name": "", "auth_protocol": "SHA-256",
+                             "priv_protocol": "AES-256-C"}
         self.assertValid(mutated(V2C, v3))
+        # v3 needs security; v1/v2c must not carry it; every member is required and typed.
+        self.assertInvalid(mutated(V2C, lambda r: (v3(r), r.pop("security"))))
+        self.assertInvalid(mutated(V2C, lambda r: r.update(security=mutated(V2C, v3)["security"])))
+        self.assertInvalid(mutated(V2C, lambda r: (v3(r), r["security"].pop("priv_protocol"))))
+        self.assertInvalid(mutated(V2C, lambda r: (v3(r), r["security"].update(level="auth"))))
+        self.assertInvalid(mutated(V2C, lambda r: (v3(r), r["security"].update(auth_protocol="SHA2"))))
+        self.assertInvalid(mutated(V2C, lambda r: (v3(r), r["security"].update(engine_id="zz"))))
+        hex_user = mutated(V2C, lambda r: (v3(r), r["security"].update(user="00ff",
+                                                                        user_encoding="hex")))
+        self.assertValid(hex_user)
 
     def test_hex_community(self):
         def hexc(r):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Generate the checked-in fuzz seeds for fuzz_ber and fuzz_message.
+"""Generate the checked-in fuzz seeds for fuzz_ber, fuzz_message and fuzz_usm.
 
-Usage: python3 tests/fuzz/seeds/make_seeds.py   (rewrites seeds/ber/* and seeds/message/*)
+Usage: python3 tests/fuzz/seeds/make_seeds.py   (rewrites seeds/{ber,message,usm}/*)
 
 Seeds are valid encodings of each shape the parsers accept plus malformed ones for each error
 path. The Net-SNMP captures of tests/vectors/*.hex are included as message seeds.
@@ -61,7 +61,7 @@ def nested(levels: int) -> bytes:
 
 def message_seeds() -> dict:
     s = {}
-    for path in sorted(VECTORS.glob("netsnmp_*.hex")):
+    for path in sorted(VECTORS.glob("netsnmp_v[12]*.hex")):  # v3 captures seed fuzz_usm
         text = "".join(l for l in path.read_text().splitlines() if not l.startswith("#"))
         s[path.stem] = bytes.fromhex(text)
     s["v2c_trap"] = message(1, b"public", pdu(0xA7, 1, V2_TRAP_VBS))
@@ -126,6 +126,54 @@ def ber_seeds() -> dict:
     return s
 
 
+def v3_message(flags: int, usm: bytes, data: bytes, msg_id: int = 1, model: int = 3) -> bytes:
+    header = seq(integer(msg_id), integer(65507), tlv(0x04, bytes([flags])), integer(model))
+    return seq(integer(3), header, tlv(0x04, usm), data)
+
+
+def usm_params(engine: bytes, boots: int, time: int, user: bytes, auth: bytes = b"",
+               priv: bytes = b"") -> bytes:
+    return seq(tlv(0x04, engine), integer(boots), integer(time), tlv(0x04, user), tlv(0x04, auth),
+               tlv(0x04, priv))
+
+
+def scoped(context_engine: bytes, context_name: bytes, body: bytes) -> bytes:
+    return seq(tlv(0x04, context_engine), tlv(0x04, context_name), body)
+
+
+def usm_seeds() -> dict:
+    """fuzz_usm: the first octet is the mode (see tests/fuzz/fuzz_usm.cpp)."""
+    s = {}
+    for path in sorted(VECTORS.glob("netsnmp_v3_*.hex")):
+        text = "".join(l for l in path.read_text().splitlines() if not l.startswith("#"))
+        s["raw_" + path.stem] = b"\x00" + bytes.fromhex(text)
+    engine = bytes.fromhex("800000000102")
+    trap = pdu(0xA7, 1, V2_TRAP_VBS)
+    probe = v3_message(0x04, usm_params(b"", 0, 0, b""), scoped(b"", b"", pdu(0xA0, 9, [])))
+    s["raw_discovery_probe"] = b"\x00" + probe
+    s["raw_unknown_user"] = b"\x00" + v3_message(0x00, usm_params(engine, 1, 1, b"nobody"),
+                                                  scoped(engine, b"", trap))
+    s["raw_known_user_noauth"] = b"\x00" + v3_message(0x00, usm_params(engine, 1, 1, b"fuzz0"),
+                                                       scoped(engine, b"", trap))
+    s["raw_wrong_digest"] = b"\x00" + v3_message(
+        0x01, usm_params(engine, 1, 1, b"fuzz0", b"\x00" * 12), scoped(engine, b"", trap))
+    s["raw_priv_without_auth"] = b"\x00" + v3_message(0x02, usm_params(engine, 1, 1, b"fuzz0"),
+                                                       scoped(engine, b"", trap))
+    s["raw_other_model"] = b"\x00" + v3_message(0x00, usm_params(engine, 1, 1, b"u"),
+                                                 scoped(engine, b"", trap), model=2)
+    s["raw_user_33_octets"] = b"\x00" + v3_message(0x00, usm_params(engine, 1, 1, b"u" * 33),
+                                                    scoped(engine, b"", trap))
+    for i in range(7):  # one ciphertext seed per privacy protocol (mode 1)
+        s[f"ciphertext_priv{i}"] = b"\x01" + bytes([i]) + bytes(range(48))
+    s["ciphertext_short"] = b"\x01\x00" + b"\x01\x02\x03"
+    s["plaintext_trap"] = b"\x02" + scoped(engine, b"ctx", trap)
+    s["plaintext_inform"] = b"\x02" + scoped(engine, b"", pdu(0xA6, 2, V2_TRAP_VBS))
+    s["plaintext_padded"] = b"\x02" + scoped(engine, b"", trap) + b"\x00" * 7
+    s["decrypt_16"] = b"\x03" + bytes(range(16))
+    s["decrypt_odd"] = b"\x03" + bytes(range(13))
+    return s
+
+
 def write(directory: pathlib.Path, seeds: dict) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.glob("*.bin"):
@@ -137,4 +185,5 @@ def write(directory: pathlib.Path, seeds: dict) -> None:
 if __name__ == "__main__":
     write(HERE / "ber", ber_seeds())
     write(HERE / "message", message_seeds())
+    write(HERE / "usm", usm_seeds())
     print("seeds written")

@@ -36,8 +36,8 @@ struct fixture : ::testing::Test {
                                  },
                                  {}};
   listener_statistics stats{metrics, "udp:127.0.0.1:1162"};
-  community_policy policy{{"public"}, false};
-  peer_info peer{"192.0.2.1", 40000, "udp"};
+  community_policy policy{{{"public", {}}}, false};
+  peer_info peer{"192.0.2.1", 40000, "udp", boost::asio::ip::make_address("192.0.2.1")};
 
   std::uint64_t counter(const std::string& name, const std::string& labels = {}) {
     return metrics.get(name, labels).value();
