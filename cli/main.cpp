@@ -1,5 +1,6 @@
 // trapsink: one binary, one subcommand per task. Exit codes (docs/cli.md):
 //   0 success, 1 runtime failure (cannot bind, cannot open an output), 2 bad arguments.
+#include "cli/check_config_command.hpp"
 #include "cli/serve_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   auto serve = trapsink::cli::add_serve_command(app);
+  auto check_config = trapsink::cli::add_check_config_command(app);
 
   try {
     app.parse(argc, argv);
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
 
   try {
     if (app.got_subcommand("serve")) return serve();
+    if (app.got_subcommand("check-config")) return check_config();
   } catch (const std::invalid_argument& e) {
     std::cerr << "trapsink: " << e.what() << '\n';
     return 2;

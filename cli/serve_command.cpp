@@ -1,54 +1,109 @@
 #include "cli/serve_command.hpp"
 
+#include "config/config.hpp"
+#include "config/netsnmp_users.hpp"
 #include "receiver/server.hpp"
 
+#include <chrono>
+#include <cstdint>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace trapsink::cli {
 
+std::shared_ptr<server_flags> add_server_flags(CLI::App& cmd) {
+  auto f = std::make_shared<server_flags>();
+  f->config_opt = cmd.add_option("--config", f->config,
+                                 "Read the configuration from this YAML (or JSON) file; flags "
+                                 "given override its values (docs/configuration.md)")
+                      ->type_name("FILE");
+  cmd.add_option("--listen", f->listen,
+                 "Listen address, repeatable: udp:ADDR:PORT or udp6:[ADDR]:PORT "
+                 "(default: udp:127.0.0.1:1162 and udp6:[::1]:1162)")
+      ->type_name("ADDR");
+  f->jsonl_opt =
+      cmd.add_option("--jsonl", f->jsonl, "Write records as JSON lines to FILE ('-' = stdout)")
+          ->type_name("FILE")
+          ->capture_default_str();
+  cmd.add_option("--community", f->communities,
+                 "Accept this community (v1/v2c), repeatable (default: public)")
+      ->type_name("NAME");
+  f->any_community_opt =
+      cmd.add_flag("--any-community", f->any_community, "Accept every community");
+  f->queue_capacity_opt =
+      cmd.add_option("--queue-capacity", f->queue_capacity, "Records each sink queue holds")
+          ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26))
+          ->capture_default_str();
+  f->dedup_window_opt =
+      cmd.add_option("--inform-dedup-window", f->dedup_window_s,
+                     "Seconds a recorded inform is remembered, so a retransmission is "
+                     "acknowledged but not recorded twice")
+          ->check(CLI::Range(0.0, 86400.0))
+          ->capture_default_str();
+  cmd.add_option("--users-from", f->users_from,
+                 "Read SNMPv3 users from the createUser lines of this Net-SNMP file "
+                 "(snmptrapd.conf), repeatable; added to the configuration's users")
+      ->type_name("FILE");
+  f->engine_id_opt =
+      cmd.add_option("--engine-id", f->engine_id,
+                     "trapsink's own snmpEngineID in hex, 5 to 32 octets (default: the one kept "
+                     "in --state-dir)")
+          ->type_name("HEX");
+  f->state_dir_opt = cmd.add_option("--state-dir", f->state_dir,
+                                    "Keep the engine ID and engine boots in this directory")
+                         ->type_name("DIR");
+  return f;
+}
+
+receiver::server_options resolve_server_options(const server_flags& f) {
+  auto o = receiver::default_server_options();
+  if (f.config_opt->count() > 0) config::apply_config_file(f.config, o);
+
+  if (!f.listen.empty()) {
+    o.listeners.clear();
+    for (const auto& l : f.listen) o.listeners.push_back(receiver::parse_listen_address(l));
+  }
+  if (!f.communities.empty()) {
+    o.communities.communities.clear();
+    for (const auto& c : f.communities) o.communities.communities.push_back({c, {}});
+  }
+  if (f.any_community_opt->count() > 0) o.communities.any_community = f.any_community;
+  if (f.jsonl_opt->count() > 0) o.jsonl = f.jsonl;
+  if (f.queue_capacity_opt->count() > 0) o.queue_capacity = f.queue_capacity;
+  if (f.dedup_window_opt->count() > 0) {
+    o.inform_dedup_window =
+        std::chrono::milliseconds(static_cast<std::int64_t>(f.dedup_window_s * 1000));
+  }
+  for (const auto& path : f.users_from) {
+    for (auto& u : config::read_netsnmp_users(path)) o.users.push_back(std::move(u));
+  }
+  if (f.engine_id_opt->count() > 0) {
+    try {
+      o.engine_id = config::parse_engine_id(f.engine_id);
+    } catch (const config::config_error& e) {
+      throw config::config_error(std::string("--engine-id: ") + e.what());
+    }
+  }
+  if (f.state_dir_opt->count() > 0) o.state_dir = f.state_dir;
+
+  config::validate(o);
+  return o;
+}
+
 std::function<int()> add_serve_command(CLI::App& app) {
-  struct args {
-    std::vector<std::string> listen;
-    std::string jsonl = "-";
-    std::vector<std::string> communities;
-    bool any_community = false;
-    std::size_t queue_capacity = 65536;
-    double dedup_window_s = 60;
-  };
-  auto a = std::make_shared<args>();
   auto* cmd = app.add_subcommand(
       "serve", "Receive SNMP notifications and write them as records (runs until SIGINT/SIGTERM)");
-  cmd->add_option("--listen", a->listen,
-                  "Listen address, repeatable: udp:ADDR:PORT or udp6:[ADDR]:PORT "
-                  "(default: udp:127.0.0.1:1162 and udp6:[::1]:1162)");
-  cmd->add_option("--jsonl", a->jsonl, "Write records as JSON lines to FILE ('-' = stdout)")
-      ->capture_default_str();
-  cmd->add_option("--community", a->communities,
-                  "Accept this community (v1/v2c), repeatable (default: public)");
-  cmd->add_flag("--any-community", a->any_community, "Accept every community");
-  cmd->add_option("--queue-capacity", a->queue_capacity, "Records each sink queue holds")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26))
-      ->capture_default_str();
-  cmd->add_option("--inform-dedup-window", a->dedup_window_s,
-                  "Seconds a recorded inform is remembered, so a retransmission is acknowledged "
-                  "but not recorded twice")
-      ->check(CLI::Range(0.0, 86400.0))
-      ->capture_default_str();
-
-  return [a]() {
-    auto o = receiver::default_server_options();
-    if (!a->listen.empty()) {
-      o.listeners.clear();
-      for (const auto& l : a->listen) o.listeners.push_back(receiver::parse_listen_address(l));
+  auto flags = add_server_flags(*cmd);
+  return [flags]() {
+    receiver::server_options o;
+    try {
+      o = resolve_server_options(*flags);
+    } catch (const config::config_error& e) {
+      std::cerr << "trapsink: " << e.what() << '\n';
+      return 2;
     }
-    if (!a->communities.empty()) o.communities.communities = a->communities;
-    o.communities.any_community = a->any_community;
-    o.jsonl = a->jsonl;
-    o.queue_capacity = a->queue_capacity;
-    o.inform_dedup_window =
-        std::chrono::milliseconds(static_cast<std::int64_t>(a->dedup_window_s * 1000));
     return receiver::run_server(o);
   };
 }

@@ -1,0 +1,738 @@
+#include "config/config.hpp"
+
+#include "config/netsnmp_users.hpp"
+#include "config/parse_util.hpp"
+#include "core/cidr.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <span>
+#include <utility>
+
+namespace trapsink::config {
+namespace {
+
+using snmp::usm::auth_protocol;
+using snmp::usm::key_source;
+using snmp::usm::priv_protocol;
+using snmp::usm::security_level;
+using snmp::usm::user_config;
+
+constexpr std::array<std::string_view, 13> top_keys{
+    "listen",         "communities",         "any_community",     "jsonl",
+    "queue_capacity", "inform_dedup_window", "shutdown_deadline", "engine_id",
+    "state_dir",      "key_cache_size",      "remote_engine_limit", "users_from",
+    "users"};
+constexpr std::array<std::string_view, 2> community_keys{"name", "allow_from"};
+constexpr std::array<std::string_view, 13> user_keys{
+    "name",          "auth_protocol",      "auth_passphrase", "auth_master_key",
+    "auth_localized_key", "priv_protocol", "priv_passphrase", "priv_master_key",
+    "priv_localized_key", "min_level",     "engine_ids",      "allow_from",
+    "replay_protection"};
+/// Keys whose values are secrets: never repeated in a message.
+constexpr std::array<std::string_view, 6> secret_keys{
+    "auth_passphrase", "auth_master_key", "auth_localized_key",
+    "priv_passphrase", "priv_master_key", "priv_localized_key"};
+
+constexpr std::uint64_t max_queue_capacity = std::uint64_t{1} << 26;
+constexpr std::chrono::milliseconds max_duration{std::chrono::hours(24)};
+
+bool contains(std::span<const std::string_view> list, std::string_view word) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+std::string join(std::span<const std::string_view> words) {
+  std::string out;
+  for (auto w : words) {
+    if (!out.empty()) out += ", ";
+    out += w;
+  }
+  return out;
+}
+
+/// What a node holds, for "expected X, got Y" (never the value itself).
+std::string_view kind_of(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Scalar: return "a single value";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a map";
+    default: return "nothing";
+  }
+}
+
+std::string seconds_text(std::chrono::milliseconds d) {
+  return fmt::format("{:g}s", static_cast<double>(d.count()) / 1000.0);
+}
+
+/// One key of a map with its value, in file order.
+struct entry {
+  std::string key;
+  YAML::Node key_node;
+  YAML::Node value;
+};
+
+const entry* find(const std::vector<entry>& fields, std::string_view key) {
+  auto it = std::find_if(fields.begin(), fields.end(),
+                         [&](const entry& e) { return e.key == key; });
+  return it == fields.end() ? nullptr : &*it;
+}
+
+/// Applies one file's keys onto server_options; every error names FILE:LINE:COL.
+class loader {
+ public:
+  loader(std::string file, receiver::server_options& o)
+      : file_(std::move(file)), dir_(std::filesystem::path(file_).parent_path()), o_(o) {}
+
+  void load(const std::string& text) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+      fail(e.mark, fmt::format("not valid YAML: {}", e.msg));
+    }
+    try {
+      if (root.IsNull()) return;  // an empty file changes nothing
+      if (!root.IsMap()) {
+        fail(root.Mark(), fmt::format("the configuration must be a map of keys (e.g. "
+                                      "'listen: [udp:0.0.0.0:162]'), not {}",
+                                      kind_of(root)));
+      }
+      for (const auto& e : collect(root, "", top_keys)) apply(e);
+      detail::check_unique_names(o_.users);
+    } catch (const YAML::Exception& e) {
+      fail(e.mark, e.msg);
+    }
+  }
+
+ private:
+  void apply(const entry& e) {
+    const std::string& k = e.key;
+    if (k == "listen") {
+      apply_listen(e);
+    } else if (k == "communities") {
+      apply_communities(e);
+    } else if (k == "any_community") {
+      o_.communities.any_community = bool_value(e);
+    } else if (k == "jsonl") {
+      o_.jsonl = string_value(e);
+      if (o_.jsonl.empty()) fail(mark(e), "jsonl: give a file path, or \"-\" for standard output");
+    } else if (k == "queue_capacity") {
+      o_.queue_capacity = static_cast<std::size_t>(integer_value(e, 1, max_queue_capacity));
+    } else if (k == "inform_dedup_window") {
+      o_.inform_dedup_window = duration_value(e);
+    } else if (k == "shutdown_deadline") {
+      o_.shutdown_deadline = duration_value(e);
+    } else if (k == "engine_id") {
+      const std::string text = string_value(e);
+      try {
+        o_.engine_id = parse_engine_id(text);
+      } catch (const config_error& x) {
+        fail(mark(e), fmt::format("engine_id: {}; give 5 to 32 octets in hex, e.g. "
+                                  "80001f8804747261707369",
+                                  x.what()));
+      }
+    } else if (k == "state_dir") {
+      o_.state_dir = string_value(e);
+    } else if (k == "key_cache_size") {
+      o_.key_cache_size = static_cast<std::size_t>(
+          integer_value(e, 1, std::numeric_limits<std::uint32_t>::max()));
+    } else if (k == "remote_engine_limit") {
+      o_.remote_engine_limit = static_cast<std::size_t>(
+          integer_value(e, 1, std::numeric_limits<std::uint32_t>::max()));
+    } else if (k == "users_from") {
+      apply_users_from(e);
+    } else if (k == "users") {
+      apply_users(e);
+    }
+  }
+
+  // ---- locations and failures ----
+
+  std::string at(const YAML::Mark& m) const {
+    if (m.is_null()) return file_;
+    return fmt::format("{}:{}:{}", file_, m.line + 1, m.column + 1);
+  }
+
+  [[noreturn]] void fail(const YAML::Mark& m, std::string_view msg) const {
+    throw config_error(fmt::format("{}: {}", at(m), msg));
+  }
+
+  /// Where a value is: its own position, or its key's when it is empty (yaml-cpp places an empty
+  /// value at the start of the next line).
+  static YAML::Mark mark(const entry& e) {
+    return e.value.IsNull() || e.value.Mark().is_null() ? e.key_node.Mark() : e.value.Mark();
+  }
+
+  // ---- maps ----
+
+  /// The keys of a map, in order; rejects unknown and repeated keys. what: "" at the top level,
+  /// " in a user", ...
+  std::vector<entry> collect(const YAML::Node& map, std::string_view what,
+                             std::span<const std::string_view> known) const {
+    std::vector<entry> out;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node& k = it->first;
+      if (!k.IsScalar()) {
+        fail(k.Mark(), fmt::format("a key{} must be a single word, not {}", what, kind_of(k)));
+      }
+      const std::string& key = k.Scalar();
+      if (!contains(known, key)) unknown_key(k, what, known);
+      for (const auto& previous : out) {
+        if (previous.key == key) {
+          fail(k.Mark(), fmt::format("'{}'{} is given twice (first on line {}); keep one", key,
+                                     what, previous.key_node.Mark().line + 1));
+        }
+      }
+      out.push_back({key, k, it->second});
+    }
+    return out;
+  }
+
+  [[noreturn]] void unknown_key(const YAML::Node& k, std::string_view what,
+                                std::span<const std::string_view> known) const {
+    const std::string& key = k.Scalar();
+    // "auth_passphrase:secret" or "auth_passphrase=secret" read as one key: do not show it.
+    for (auto s : secret_keys) {
+      if (key.size() > s.size() && key.starts_with(s)) {
+        fail(k.Mark(),
+             fmt::format("unknown key{} starting with '{}' (the rest is not shown: it may be a "
+                         "secret); write '{}: VALUE', with a space after the ':'",
+                         what, s, s));
+      }
+    }
+    // Something that is not a key name (a passphrase written where a key belongs?): not shown.
+    const bool key_like = key.size() <= 40 && std::all_of(key.begin(), key.end(), [](char c) {
+                            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' ||
+                                   c == '-';
+                          });
+    if (!key_like) {
+      fail(k.Mark(), fmt::format("unknown key{} (not shown: it does not look like a key name and "
+                                 "may be a secret; known keys: {})",
+                                 what, join(known)));
+    }
+    std::string hint;
+    if (known.data() == top_keys.data() && contains(user_keys, key)) {
+      hint = fmt::format("; '{}' belongs to a user: indent it under the user's '- name:' in users",
+                         key);
+    } else if (known.data() != top_keys.data() && contains(top_keys, key)) {
+      hint = fmt::format("; '{}' is a top-level key: move it to the start of a line", key);
+    } else if (auto near = detail::closest(key, known); !near.empty()) {
+      hint = fmt::format("; did you mean '{}'?", near);
+    }
+    fail(k.Mark(),
+         fmt::format("unknown key '{}'{}{} (known keys: {})", key, what, hint, join(known)));
+  }
+
+  // ---- typed values ----
+
+  std::string string_value(const entry& e) const {
+    if (!e.value.IsScalar()) {
+      fail(mark(e), fmt::format("{}: expected a string, got {}", e.key, kind_of(e.value)));
+    }
+    return e.value.Scalar();
+  }
+
+  bool bool_value(const entry& e) const {
+    if (e.value.IsScalar()) {
+      const std::string& s = e.value.Scalar();
+      for (auto t : {"true", "yes", "on"}) {
+        if (detail::iequals(s, t)) return true;
+      }
+      for (auto f : {"false", "no", "off"}) {
+        if (detail::iequals(s, f)) return false;
+      }
+      fail(mark(e), fmt::format("{}: expected true or false, got '{}'", e.key, s));
+    }
+    fail(mark(e), fmt::format("{}: expected true or false, got {}", e.key, kind_of(e.value)));
+  }
+
+  std::uint64_t integer_value(const entry& e, std::uint64_t lo, std::uint64_t hi) const {
+    const std::string range = fmt::format("an integer from {} to {}", lo, hi);
+    if (!e.value.IsScalar()) {
+      fail(mark(e), fmt::format("{}: expected {}, got {}", e.key, range, kind_of(e.value)));
+    }
+    const std::string& s = e.value.Scalar();
+    std::uint64_t v = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec == std::errc::result_out_of_range ||
+        (ec == std::errc() && ptr == s.data() + s.size() && (v < lo || v > hi))) {
+      fail(mark(e), fmt::format("{}: {} is out of range; expected {}", e.key, s, range));
+    }
+    if (ec != std::errc() || ptr != s.data() + s.size()) {
+      fail(mark(e), fmt::format("{}: '{}' is not an integer; expected {}", e.key, s, range));
+    }
+    return v;
+  }
+
+  std::chrono::milliseconds duration_value(const entry& e) const {
+    if (!e.value.IsScalar()) {
+      fail(mark(e), fmt::format("{}: expected a number of seconds or a duration like \"60s\", "
+                                "\"500ms\", \"2m\", got {}",
+                                e.key, kind_of(e.value)));
+    }
+    std::chrono::milliseconds d{};
+    try {
+      d = parse_duration(e.value.Scalar());
+    } catch (const config_error& x) {
+      fail(mark(e), fmt::format("{}: {}", e.key, x.what()));
+    }
+    if (d > max_duration) {
+      fail(mark(e), fmt::format("{}: {} is longer than a day (86400 seconds), the most accepted",
+                                e.key, e.value.Scalar()));
+    }
+    return d;
+  }
+
+  /// A list of strings with their positions; a single string counts as a list of one when
+  /// scalar_ok.
+  std::vector<std::pair<std::string, YAML::Mark>> string_list(const entry& e, bool scalar_ok,
+                                                              std::string_view example) const {
+    std::vector<std::pair<std::string, YAML::Mark>> out;
+    if (scalar_ok && e.value.IsScalar()) {
+      out.emplace_back(e.value.Scalar(), e.value.Mark());
+      return out;
+    }
+    if (!e.value.IsSequence()) {
+      fail(mark(e), fmt::format("{}: expected a list, e.g. {}, got {}", e.key, example,
+                                kind_of(e.value)));
+    }
+    for (const auto& item : e.value) {
+      if (!item.IsScalar()) {
+        fail(item.Mark().is_null() ? mark(e) : item.Mark(),
+             fmt::format("{}: each item must be a string, e.g. {}, not {}", e.key, example,
+                         kind_of(item)));
+      }
+      out.emplace_back(item.Scalar(), item.Mark());
+    }
+    return out;
+  }
+
+  std::vector<core::cidr> cidr_list(const entry& e) const {
+    std::vector<core::cidr> out;
+    for (const auto& [text, m] : string_list(e, true, "[10.0.0.0/8, \"2001:db8::/32\"]")) {
+      auto c = core::cidr::parse(text);
+      if (!c) {
+        fail(m, fmt::format("{}: '{}' is not an address or an ADDR/LEN prefix (e.g. 192.0.2.7, "
+                            "10.0.0.0/8, 2001:db8::/32)",
+                            e.key, text));
+      }
+      out.push_back(std::move(*c));
+    }
+    return out;
+  }
+
+  // ---- keys ----
+
+  void apply_listen(const entry& e) {
+    auto items = string_list(e, true, "[\"udp:0.0.0.0:162\", \"udp6:[::]:162\"]");
+    if (items.empty()) {
+      fail(mark(e), "listen: the list is empty; give at least one address, e.g. "
+                    "[\"udp:0.0.0.0:162\"]");
+    }
+    o_.listeners.clear();
+    for (const auto& [text, m] : items) {
+      try {
+        o_.listeners.push_back(receiver::parse_listen_address(text));
+      } catch (const std::invalid_argument& x) {
+        fail(m, x.what());
+      }
+    }
+  }
+
+  void apply_communities(const entry& e) {
+    if (!e.value.IsSequence()) {
+      fail(mark(e), fmt::format("communities: expected a list of community strings or "
+                                "{{name: ..., allow_from: [...]}} maps, got {} (an empty list [] "
+                                "accepts no community)",
+                                kind_of(e.value)));
+    }
+    o_.communities.communities.clear();
+    for (const auto& item : e.value) {
+      if (item.IsScalar()) {
+        o_.communities.communities.push_back({item.Scalar(), {}});
+        continue;
+      }
+      if (!item.IsMap()) {
+        fail(item.Mark().is_null() ? mark(e) : item.Mark(),
+             fmt::format("communities: each item is a community string or a map {{name: ..., "
+                         "allow_from: [...]}}, not {}",
+                         kind_of(item)));
+      }
+      const auto fields = collect(item, " in a community", community_keys);
+      receiver::community_entry c;
+      const entry* name = find(fields, "name");
+      if (name == nullptr) {
+        fail(item.Mark(), "communities: a community map needs 'name' (the community string)");
+      }
+      c.name = string_value(*name);
+      if (const entry* allow = find(fields, "allow_from")) c.allow_from = cidr_list(*allow);
+      o_.communities.communities.push_back(std::move(c));
+    }
+  }
+
+  void apply_users_from(const entry& e) {
+    for (const auto& [text, m] : string_list(e, true, "[/etc/snmp/snmptrapd.conf]")) {
+      if (text.empty()) fail(m, "users_from: the path is empty");
+      std::filesystem::path p(text);
+      if (p.is_relative()) p = dir_ / p;
+      const std::string path = p.string();
+      std::string why;
+      auto content = detail::read_text_file(path, why);
+      if (!content) fail(m, fmt::format("users_from: cannot read '{}': {}", path, why));
+      auto users = parse_netsnmp_users(*content, path);
+      if (users.empty()) {
+        spdlog::warn("{}: users_from '{}' has no createUser line", at(m), path);
+      }
+      for (auto& u : users) o_.users.push_back(std::move(u));
+    }
+  }
+
+  void apply_users(const entry& e) {
+    if (!e.value.IsSequence()) {
+      fail(mark(e), fmt::format("users: expected a list of users (- name: ..., auth_protocol: "
+                                "..., ...), got {}",
+                                kind_of(e.value)));
+    }
+    for (const auto& item : e.value) o_.users.push_back(load_user(e, item));
+  }
+
+  user_config load_user(const entry& list, const YAML::Node& item) const {
+    if (!item.IsMap()) {
+      fail(item.Mark().is_null() ? mark(list) : item.Mark(),
+           fmt::format("users: each user is a map with at least 'name', not {}", kind_of(item)));
+    }
+    const auto fields = collect(item, " in a user", user_keys);
+    user_config u;
+    u.origin = fmt::format("{}:{}", file_, item.Mark().line + 1);
+    const entry* name = find(fields, "name");
+    if (name == nullptr) {
+      fail(item.Mark(), "users: a user needs 'name' (its user name, 1 to 32 octets)");
+    }
+    u.name = string_value(*name);
+    if (u.name.empty() || u.name.size() > 32) {
+      fail(mark(*name), fmt::format("name: a user name is 1 to 32 octets, this one is {}",
+                                    u.name.size()));
+    }
+    const std::string who = fmt::format("user '{}'", u.name);
+
+    const entry* auth = find(fields, "auth_protocol");
+    if (auth != nullptr) {
+      const std::string s = string_value(*auth);
+      auto p = snmp::usm::parse_auth_protocol(s);
+      if (!p) {
+        fail(mark(*auth), fmt::format("{}: auth_protocol '{}' is not known; use one of {}", who, s,
+                                      detail::auth_protocol_names()));
+      }
+      u.auth = *p;
+    }
+    const entry* priv = find(fields, "priv_protocol");
+    if (priv != nullptr) {
+      const std::string s = string_value(*priv);
+      auto p = snmp::usm::parse_priv_protocol(s);
+      if (!p) {
+        fail(mark(*priv), fmt::format("{}: priv_protocol '{}' is not known; use one of {}", who, s,
+                                      detail::priv_protocol_names()));
+      }
+      u.priv = *p;
+    }
+    if (u.priv != priv_protocol::none && u.auth == auth_protocol::none) {
+      fail(mark(*priv), fmt::format("{}: priv_protocol needs auth_protocol too (USM has no "
+                                    "privacy without authentication): add auth_protocol and an "
+                                    "authentication key",
+                                    who));
+    }
+    u.auth_key = load_key(fields, "auth", u.auth, priv_protocol::none,
+                          u.auth != auth_protocol::none, who, item);
+    u.priv_key = load_key(fields, "priv", u.auth, u.priv, u.priv != priv_protocol::none, who, item);
+    detail::normalize_priv_key(u.priv_key, u.auth);
+
+    if (const entry* level = find(fields, "min_level")) {
+      const std::string s = string_value(*level);
+      auto l = snmp::usm::parse_security_level(s);
+      if (!l) {
+        fail(mark(*level), fmt::format("{}: min_level '{}' is not one of noAuthNoPriv, "
+                                       "authNoPriv, authPriv",
+                                       who, s));
+      }
+      if (*l > u.max_level()) {
+        fail(mark(*level),
+             fmt::format("{}: min_level {} is higher than its keys allow ({}); {} or lower "
+                         "min_level",
+                         who, snmp::usm::name(*l), snmp::usm::name(u.max_level()),
+                         u.auth == auth_protocol::none
+                             ? "add auth_protocol and an authentication key"
+                             : "add priv_protocol and a privacy key"));
+      }
+      u.min_level = *l;
+    }
+    if (const entry* ids = find(fields, "engine_ids")) {
+      for (const auto& [text, m] : string_list(*ids, true, "[80001f8880e9630000d61ff449]")) {
+        std::string why;
+        auto id = detail::parse_engine_id_text(text, why);
+        if (!id) fail(m, fmt::format("{}: engine_ids: '{}': {}", who, text, why));
+        if (std::find(u.engine_ids.begin(), u.engine_ids.end(), *id) == u.engine_ids.end()) {
+          u.engine_ids.push_back(std::move(*id));
+        }
+      }
+      const bool localized = u.auth_key.how == key_source::kind::localized_key ||
+                             u.priv_key.how == key_source::kind::localized_key;
+      if (localized && u.engine_ids.size() > 1) {
+        fail(mark(*ids),
+             fmt::format("{}: a localized key is bound to one engine ID, but engine_ids lists {}; "
+                         "give only the engine ID the key was localized for, or use a passphrase "
+                         "or master key (localized for each engine)",
+                         who, u.engine_ids.size()));
+      }
+    }
+    if (const entry* allow = find(fields, "allow_from")) u.allow_from = cidr_list(*allow);
+    if (const entry* replay = find(fields, "replay_protection")) {
+      u.replay_protection = bool_value(*replay);
+    }
+    return u;
+  }
+
+  /// The {prefix}_passphrase / _master_key / _localized_key of a user: exactly one when the
+  /// protocol is set, none when it is not. Never repeats the value.
+  key_source load_key(const std::vector<entry>& fields, std::string_view prefix,
+                      auth_protocol auth, priv_protocol priv, bool protocol_set,
+                      const std::string& who, const YAML::Node& item) const {
+    const entry* given = nullptr;
+    for (std::string_view kind : {"passphrase", "master_key", "localized_key"}) {
+      const entry* f = find(fields, fmt::format("{}_{}", prefix, kind));
+      if (f == nullptr) continue;
+      if (!protocol_set) {
+        fail(f->key_node.Mark(),
+             fmt::format("{}: {} is given but {}_protocol is not; set {}_protocol or remove {}",
+                         who, f->key, prefix, prefix, f->key));
+      }
+      if (given != nullptr) {
+        fail(f->key_node.Mark(),
+             fmt::format("{}: give only one of {p}_passphrase, {p}_master_key and "
+                         "{p}_localized_key ({} and {} are both given)",
+                         who, given->key, f->key, fmt::arg("p", prefix)));
+      }
+      given = f;
+    }
+    key_source out;
+    if (!protocol_set) return out;
+    const std::string protocol(prefix == "auth" ? snmp::usm::name(auth) : snmp::usm::name(priv));
+    if (given == nullptr) {
+      fail(item.Mark(),
+           fmt::format("{}: {p}_protocol {} needs one of {p}_passphrase, {p}_master_key or "
+                       "{p}_localized_key",
+                       who, protocol, fmt::arg("p", prefix)));
+    }
+    if (!given->value.IsScalar()) {
+      fail(mark(*given), fmt::format("{}: {}: expected a string, got {}", who, given->key,
+                                     kind_of(given->value)));
+    }
+    const std::string& text = given->value.Scalar();
+    if (given->key.ends_with("passphrase")) {
+      if (text.size() < detail::min_passphrase_length) {
+        fail(mark(*given),
+             fmt::format("{}: {} is shorter than {} characters (Net-SNMP refuses it too; RFC 3414 "
+                         "§11.2 recommends at least {}); quote it if it contains \" #\"",
+                         who, given->key, detail::min_passphrase_length,
+                         detail::min_passphrase_length));
+      }
+      out.how = key_source::kind::passphrase;
+      out.passphrase = text;
+      return out;
+    }
+    std::string why;
+    auto key = detail::parse_hex(text, why);
+    if (!key) fail(mark(*given), fmt::format("{}: {}: {}", who, given->key, why));
+    out.how = given->key.ends_with("master_key") ? key_source::kind::master_key
+                                                 : key_source::kind::localized_key;
+    const auto lengths = detail::allowed_key_lengths(out.how, auth, priv);
+    if (std::find(lengths.begin(), lengths.end(), key->size()) == lengths.end()) {
+      fail(mark(*given),
+           fmt::format("{}: {} must be {} with {}{}, not {} octets", who, given->key,
+                       detail::describe_lengths(lengths), snmp::usm::name(auth),
+                       priv == priv_protocol::none
+                           ? std::string()
+                           : fmt::format(" and {}", snmp::usm::name(priv)),
+                       key->size()));
+    }
+    out.key = std::move(*key);
+    return out;
+  }
+
+  std::string file_;
+  std::filesystem::path dir_;
+  receiver::server_options& o_;
+};
+
+}  // namespace
+
+void apply_config_file(const std::string& path, receiver::server_options& o) {
+  std::string why;
+  auto text = detail::read_text_file(path, why);
+  if (!text) {
+    throw config_error(fmt::format("{}: cannot read the configuration file: {}", path, why));
+  }
+  loader(path, o).load(*text);
+}
+
+void validate(receiver::server_options& o) {
+  if (o.listeners.empty()) {
+    throw config_error(
+        "no listen address: give at least one (--listen udp:ADDR:PORT, or 'listen:' in the "
+        "configuration file)");
+  }
+  detail::check_unique_names(o.users);
+  const bool legacy = std::any_of(o.users.begin(), o.users.end(), [](const user_config& u) {
+    return u.priv == priv_protocol::des || u.priv == priv_protocol::des3;
+  });
+  if (legacy && !snmp::usm::load_legacy_provider()) {
+    spdlog::debug("OpenSSL's legacy provider could not be loaded (needed for DES and 3DES)");
+  }
+  for (const auto& u : o.users) {
+    if (u.priv != priv_protocol::none) {
+      const std::string why = snmp::usm::availability_error(u.priv);
+      if (!why.empty()) {
+        throw config_error(fmt::format("{}user '{}': privacy protocol {} cannot be used: {}",
+                                       detail::origin_prefix(u), u.name,
+                                       snmp::usm::name(u.priv), why));
+      }
+    }
+    const bool localized = u.auth_key.how == key_source::kind::localized_key ||
+                           u.priv_key.how == key_source::kind::localized_key;
+    if (!localized) continue;
+    if (u.engine_ids.size() > 1) {
+      throw config_error(fmt::format(
+          "{}user '{}': a localized key is bound to one engine ID, but {} engine IDs are given; "
+          "give only the engine ID the key was localized for, or use a passphrase or master key",
+          detail::origin_prefix(u), u.name, u.engine_ids.size()));
+    }
+    if (u.engine_ids.empty() && !o.engine_id && o.state_dir.empty()) {
+      throw config_error(fmt::format(
+          "{}user '{}' has a localized key but no engine ID, so the key is taken as localized "
+          "for trapsink's own engine ID, yet neither engine_id nor state_dir is set and that "
+          "engine ID would change at every start: set engine_id (the one the key was localized "
+          "for) or state_dir, or pin the user to the key's engine ID (engine_ids, or createUser "
+          "-e)",
+          detail::origin_prefix(u), u.name));
+    }
+  }
+}
+
+snmp::usm::key_bytes parse_engine_id(std::string_view text) {
+  std::string why;
+  auto id = detail::parse_engine_id_text(text, why);
+  if (!id) throw config_error(fmt::format("engine ID '{}': {}", text, why));
+  return std::move(*id);
+}
+
+std::chrono::milliseconds parse_duration(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    return config_error(fmt::format("'{}' {}: give seconds (60, 1.5) or a number with a unit: "
+                                    "500ms, 60s, 2m, 1h",
+                                    text, why));
+  };
+  std::string_view s = text;
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (s.empty() || ec != std::errc() || !std::isfinite(value)) throw bad("is not a duration");
+  if (value < 0) throw bad("is negative");
+  std::string_view unit(ptr, static_cast<std::size_t>(s.data() + s.size() - ptr));
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  double factor = 0;
+  if (unit.empty() || unit == "s") {
+    factor = 1000;
+  } else if (unit == "ms") {
+    factor = 1;
+  } else if (unit == "m" || unit == "min") {
+    factor = 60'000;
+  } else if (unit == "h") {
+    factor = 3'600'000;
+  } else {
+    throw bad("has an unknown unit");
+  }
+  const double ms = value * factor;
+  if (ms > 1e15) throw bad("is too long");
+  return std::chrono::milliseconds(std::llround(ms));
+}
+
+std::string describe(const receiver::server_options& o) {
+  std::string out;
+  std::string listeners;
+  for (const auto& l : o.listeners) {
+    if (!listeners.empty()) listeners += ", ";
+    listeners += l.to_string();
+  }
+  out += fmt::format("listen: {}\n", listeners.empty() ? "none" : listeners);
+  const auto& cs = o.communities.communities;
+  if (o.communities.any_community) {
+    out += "communities: any community accepted\n";
+  } else if (cs.empty()) {
+    out += "communities: none (SNMPv1 and SNMPv2c notifications are refused)\n";
+  } else {
+    const auto restricted = std::count_if(cs.begin(), cs.end(), [](const auto& c) {
+      return !c.allow_from.empty();
+    });
+    out += fmt::format("communities: {} accepted{}\n", cs.size(),
+                       restricted > 0 ? fmt::format(" ({} with allow_from)", restricted) : "");
+  }
+  out += fmt::format("jsonl: {}\n", o.jsonl == "-" ? std::string("- (standard output)") : o.jsonl);
+  out += fmt::format("queue_capacity: {}, inform_dedup_window: {}, shutdown_deadline: {}\n",
+                     o.queue_capacity, seconds_text(o.inform_dedup_window),
+                     seconds_text(o.shutdown_deadline));
+  if (o.engine_id) {
+    out += fmt::format("engine_id: {}\n", detail::to_hex(*o.engine_id));
+  } else if (!o.state_dir.empty()) {
+    out += "engine_id: the one kept in state_dir (generated on first start)\n";
+  } else {
+    out += "engine_id: not set and no state_dir: a new engine ID at every start\n";
+  }
+  out += fmt::format("state_dir: {}\n", o.state_dir.empty() ? "none" : o.state_dir);
+  out += fmt::format("key_cache_size: {}, remote_engine_limit: {}\n", o.key_cache_size,
+                     o.remote_engine_limit);
+  out += fmt::format("users: {}\n", o.users.size());
+  auto how = [](const key_source& k) -> std::string_view {
+    switch (k.how) {
+      case key_source::kind::passphrase: return "passphrase";
+      case key_source::kind::master_key: return "master key";
+      case key_source::kind::localized_key: return "localized key";
+      case key_source::kind::none: break;
+    }
+    return "none";
+  };
+  for (const auto& u : o.users) {
+    std::string security = "no authentication";
+    if (u.auth != auth_protocol::none) {
+      security = fmt::format("auth {} ({})", snmp::usm::name(u.auth), how(u.auth_key));
+      security += u.priv == priv_protocol::none
+                      ? std::string(", no privacy")
+                      : fmt::format(", priv {} ({})", snmp::usm::name(u.priv), how(u.priv_key));
+    }
+    std::string engines = "any engine ID";
+    if (!u.engine_ids.empty()) {
+      engines = "engine IDs ";
+      for (std::size_t i = 0; i < u.engine_ids.size(); ++i) {
+        engines += (i == 0 ? "" : ",") + detail::to_hex(u.engine_ids[i]);
+      }
+    }
+    std::string from;
+    for (const auto& c : u.allow_from) from += (from.empty() ? "" : ",") + c.to_string();
+    out += fmt::format("  {}: {}; min level {}; {}; from {}; defined at {}\n", u.name, security,
+                       snmp::usm::name(u.effective_min_level()), engines,
+                       from.empty() ? "any address" : from,
+                       u.origin.empty() ? "?" : u.origin);
+  }
+  return out;
+}
+
+}  // namespace trapsink::config
