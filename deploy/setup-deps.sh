@@ -12,7 +12,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
-  snmp snmpd python3 python3-pysnmp4 python3-jsonschema
+  snmp snmpd snmptrapd python3 python3-pysnmp4 python3-jsonschema
   clang libclang-rt-14-dev
 )
 

@@ -23,21 +23,42 @@ SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..
 with open(SCHEMA_PATH) as _f:
     RECORD_VALIDATOR = jsonschema.Draft202012Validator(json.load(_f))
 LISTEN_RE = re.compile(r"listening on (udp6?):(\[[^\]]+\]|[^:\s]+):(\d+)")
+SUMMARY_RE = re.compile(r"(\w+)(?:\{([^}]*)\})?=(\d+)")
+
+
+def parse_summary(log):
+    """The counters of the last "stopped; counters: ..." line: {"name" or "name{labels}": n}."""
+    lines = [l for l in log.splitlines() if "stopped; counters:" in l]
+    assert lines, "no shutdown summary in the log:\n" + log
+    counters = {}
+    for name, labels, value in SUMMARY_RE.findall(lines[-1].split("counters:", 1)[1]):
+        counters[name if not labels else f"{name}{{{labels}}}"] = int(value)
+    return counters
 
 
 class Trapsink:
     """A running `trapsink serve` writing JSON lines to a temporary file.
 
     Listens on port 0 (the kernel picks a free port) and learns the bound ports from its log.
+
+    config: a configuration file for `--config` (written into the temporary directory as
+    config.yaml): a dict (written as JSON, which is YAML) or the YAML text itself. The --listen
+    and --jsonl flags still come from here and override the file.
     """
 
-    def __init__(self, *extra_args, listen=("udp:127.0.0.1:0",)):
+    def __init__(self, *extra_args, listen=("udp:127.0.0.1:0",), config=None):
         self.dir = tempfile.mkdtemp(prefix="trapsink-interop-")
         self.jsonl = os.path.join(self.dir, "records.jsonl")
         self.stderr_path = os.path.join(self.dir, "stderr.log")
         args = [TRAPSINK_BIN, "serve", "--jsonl", self.jsonl]
         for l in listen:
             args += ["--listen", l]
+        if config is not None:
+            self.config_path = os.path.join(self.dir, "config.yaml")
+            with open(self.config_path, "w") as f:
+                f.write(config if isinstance(config, str)
+                        else json.dumps(config, indent=2, ensure_ascii=False) + "\n")
+            args += ["--config", self.config_path]
         args += list(extra_args)
         self.stderr = open(self.stderr_path, "w+")
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.stderr)
@@ -96,6 +117,11 @@ class Trapsink:
                 self.proc.wait()
                 raise AssertionError("trapsink did not stop within 15 s of " + str(sig))
         return self.proc.returncode
+
+    def counters(self):
+        """Stop (if running) and return the shutdown summary's counters (see parse_summary)."""
+        self.stop()
+        return parse_summary(self.log())
 
     def close(self):
         self.stop()
