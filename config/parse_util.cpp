@@ -16,13 +16,6 @@
 namespace trapsink::config::detail {
 namespace {
 
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -42,66 +35,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::optional<snmp::usm::key_bytes> parse_hex(std::string_view text, std::string& why) {
-  std::string_view s = text;
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s.remove_prefix(2);
-  snmp::usm::key_bytes out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (!out.empty() && (s[i] == ':' || s[i] == ' ')) {
-      ++i;
-      while (i < s.size() && s[i] == ' ') ++i;  // "aa : bb", "aa  bb"
-      if (i == s.size()) {
-        why = "it ends with a separator";
-        return std::nullopt;
-      }
-    }
-    if (i + 1 >= s.size() || hex_value(s[i]) < 0 || hex_value(s[i + 1]) < 0) {
-      why = i + 1 >= s.size() && hex_value(s[i]) >= 0
-                ? "it has an odd number of hex digits (each octet is two digits)"
-                : "it is not hex octets (two hex digits per octet, optionally \"0x\" first and "
-                  "':' or spaces between octets)";
-      return std::nullopt;
-    }
-    out.push_back(static_cast<std::byte>(hex_value(s[i]) * 16 + hex_value(s[i + 1])));
-    i += 2;
-  }
-  if (out.empty()) {
-    why = "it is empty";
-    return std::nullopt;
-  }
-  return out;
-}
-
-std::string to_hex(std::span<const std::byte> octets) {
-  std::string out;
-  out.reserve(octets.size() * 2);
-  for (auto b : octets) out += fmt::format("{:02x}", static_cast<unsigned>(b));
-  return out;
-}
-
-std::string engine_id_problem(std::span<const std::byte> id) {
-  if (id.size() < 5 || id.size() > 32) {
-    return fmt::format("an engine ID is 5 to 32 octets (RFC 3411 SnmpEngineID), this one is {}",
-                       id.size());
-  }
-  if (std::all_of(id.begin(), id.end(), [](std::byte b) { return b == std::byte{0}; })) {
-    return "an engine ID may not be all zeros (RFC 3411 SnmpEngineID)";
-  }
-  if (std::all_of(id.begin(), id.end(), [](std::byte b) { return b == std::byte{0xff}; })) {
-    return "an engine ID may not be all 'ff'H (RFC 3411 SnmpEngineID)";
-  }
-  return {};
-}
-
 std::optional<snmp::usm::key_bytes> parse_engine_id_text(std::string_view text, std::string& why) {
-  auto id = parse_hex(text, why);
-  if (!id) return std::nullopt;
-  why = engine_id_problem(*id);
-  if (!why.empty()) return std::nullopt;
-  return id;
+  return snmp::engine::parse_engine_id(text, &why);
 }
 
 std::vector<std::size_t> allowed_key_lengths(snmp::usm::key_source::kind how,

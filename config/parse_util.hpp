@@ -4,6 +4,8 @@
 //
 // Every `why` these produce is a sentence fragment that never repeats the text it was given
 // (which may be a secret); callers add the location and, where the value is not secret, the value.
+#include "core/hex.hpp"
+#include "snmp/engine/local_engine.hpp"
 #include "snmp/usm/user.hpp"
 
 #include <cstddef>
@@ -15,17 +17,9 @@
 
 namespace trapsink::config::detail {
 
-/// Hex octets: an optional "0x"/"0X" prefix, then pairs of hex digits, optionally separated by
-/// ':' or spaces ("80001f8880", "0x80001f8880", "80:00:1f:88:80", "80 00 1f 88 80"). nullopt
-/// (and why) when it is not that, or empty.
-std::optional<snmp::usm::key_bytes> parse_hex(std::string_view text, std::string& why);
-
-/// Lower-case hex without separators.
-std::string to_hex(std::span<const std::byte> octets);
-
-/// "" when id is a valid RFC 3411 SnmpEngineID (5..32 octets, not all zeros or all 'ff'H);
-/// otherwise why not.
-std::string engine_id_problem(std::span<const std::byte> id);
+using core::parse_hex;
+using core::to_hex;
+using snmp::engine::engine_id_problem;
 
 /// An engine ID in hex (parse_hex) that passes engine_id_problem; nullopt and why otherwise.
 std::optional<snmp::usm::key_bytes> parse_engine_id_text(std::string_view text, std::string& why);

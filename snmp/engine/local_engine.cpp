@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -19,13 +20,6 @@ namespace trapsink::snmp::engine {
 namespace fs = std::filesystem;
 
 namespace {
-
-int hex_digit(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
 
@@ -89,38 +83,29 @@ std::vector<std::byte> generate_engine_id() {
   return id;
 }
 
-std::optional<std::vector<std::byte>> parse_engine_id(std::string_view hex) {
-  if (hex.size() >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) hex.remove_prefix(2);
-  std::vector<std::byte> out;
-  int high = -1;
-  for (char c : hex) {
-    if (c == ':' || c == ' ') {
-      if (high != -1) return std::nullopt;  // a separator inside an octet
-      continue;
-    }
-    const int d = hex_digit(c);
-    if (d < 0) return std::nullopt;
-    if (high < 0) {
-      high = d;
-    } else {
-      out.push_back(static_cast<std::byte>(high * 16 + d));
-      high = -1;
-    }
+std::string engine_id_problem(std::span<const std::byte> id) {
+  if (id.size() < 5 || id.size() > 32) {
+    return "an engine ID is 5 to 32 octets (RFC 3411 SnmpEngineID), this one is " +
+           std::to_string(id.size());
   }
-  if (high != -1 || out.size() < 5 || out.size() > 32) return std::nullopt;
-  return out;
+  if (std::all_of(id.begin(), id.end(), [](std::byte b) { return b == std::byte{0}; })) {
+    return "an engine ID may not be all zeros (RFC 3411 SnmpEngineID)";
+  }
+  if (std::all_of(id.begin(), id.end(), [](std::byte b) { return b == std::byte{0xff}; })) {
+    return "an engine ID may not be all 'ff'H (RFC 3411 SnmpEngineID)";
+  }
+  return {};
 }
 
-std::string to_hex(std::span<const std::byte> octets) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(octets.size() * 2);
-  for (auto b : octets) {
-    const auto v = std::to_integer<unsigned>(b);
-    out.push_back(digits[v >> 4]);
-    out.push_back(digits[v & 0x0f]);
+std::optional<std::vector<std::byte>> parse_engine_id(std::string_view hex, std::string* why) {
+  std::string reason;
+  auto id = core::parse_hex(hex, reason);
+  if (id) reason = engine_id_problem(*id);
+  if (!reason.empty()) {
+    if (why != nullptr) *why = std::move(reason);
+    return std::nullopt;
   }
-  return out;
+  return id;
 }
 
 engine_state load_engine_state(const std::string& state_dir,

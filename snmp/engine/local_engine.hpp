@@ -2,6 +2,8 @@
 // trapsink's own SNMP engine identity (RFC 3411 §3.1.1, RFC 3414 §2.2): snmpEngineID,
 // snmpEngineBoots and snmpEngineTime. trapsink is the authoritative engine for the informs it
 // receives; senders discover this identity (RFC 3414 §4) before sending them.
+#include "core/hex.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -43,12 +45,17 @@ class local_engine {
 /// octets — 17 octets in all.
 std::vector<std::byte> generate_engine_id();
 
-/// Parse an engine ID written in hex ("800000000102030405", optionally "0x"-prefixed, with ':'
-/// or ' ' between octets). nullopt when it is not hex or not 5..32 octets (RFC 3411 SnmpEngineID).
-std::optional<std::vector<std::byte>> parse_engine_id(std::string_view hex);
+/// "" when id is a valid RFC 3411 SnmpEngineID (5..32 octets, not all zeros or all 'ff'H);
+/// otherwise why not.
+std::string engine_id_problem(std::span<const std::byte> id);
 
-/// Lowercase hex of octets, no separators.
-std::string to_hex(std::span<const std::byte> octets);
+/// Parse an engine ID written in hex (core::parse_hex: "800000000102030405", optionally
+/// "0x"-prefixed, ':' or ' ' between octets) that passes engine_id_problem. nullopt otherwise,
+/// with the reason in *why when given.
+std::optional<std::vector<std::byte>> parse_engine_id(std::string_view hex,
+                                                      std::string* why = nullptr);
+
+using core::to_hex;
 
 /// An exclusive lock on a state directory, held while the object lives (flock on DIR/lock), so
 /// two trapsink processes never share one engine identity.

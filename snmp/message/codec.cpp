@@ -1,21 +1,18 @@
 // Community-based message codec: RFC 1157 §4 (SNMPv1), RFC 1901 (SNMPv2c), RFC 3416 §3 (PDUs).
 #include "snmp/message/codec.hpp"
 
+#include "snmp/message/detail.hpp"
+
 #include <string>
 #include <variant>
 
 namespace trapsink::snmp::message {
 namespace {
 
-inline boost::system::error_code fail(ber::errc e) noexcept { return make_error_code(e); }
-inline boost::system::error_code fail(message::errc e) noexcept { return make_error_code(e); }
-
-constexpr std::uint8_t tag_sequence = 0x30;
-constexpr std::uint8_t tag_octets = 0x04;
-
-inline std::string to_string(std::span<const std::byte> s) {
-  return {reinterpret_cast<const char*>(s.data()), s.size()};
-}
+using detail::fail;
+using detail::tag_octets;
+using detail::tag_sequence;
+using detail::to_string;
 
 /// Map the version INTEGER (RFC 1157 §4: version-1(0); RFC 1901: 1; RFC 3412 §6: 3).
 ber::result<version> map_version(std::int64_t v) noexcept {

@@ -5,6 +5,7 @@
 #include "receiver/record_builder.hpp"
 #include "snmp/message/codec.hpp"
 #include "snmp/message/well_known.hpp"
+#include "tests/bench/typical_trap.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -22,16 +23,7 @@ std::vector<std::byte> typical_trap() {
   msg::pdu p;
   p.type = msg::pdu_type::snmpv2_trap;
   p.request_id = 1234567;
-  p.varbinds = {
-      {msg::well_known::sys_up_time_0, msg::value::timeticks(123456789)},
-      {msg::well_known::snmp_trap_oid_0, msg::value::object_id(msg::well_known::link_down)},
-      {oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 10107}, msg::value::integer(10107)},
-      {oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 7, 10107}, msg::value::integer(1)},
-      {oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 10107}, msg::value::integer(2)},
-      {oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 10107}, msg::value::octets("GigabitEthernet1/0/7")},
-      {oid{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 18, 10107}, msg::value::octets("uplink to core-2")},
-      {oid{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6, 10107}, msg::value::counter64(98765432109876ULL)},
-  };
+  p.varbinds = trapsink::bench::typical_linkdown_varbinds();
   return msg::encode(msg::community_message{msg::version::v2c, "public", p});
 }
 

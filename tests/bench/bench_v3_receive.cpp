@@ -4,9 +4,9 @@
 // notification receiver (USM + record) for v3 authPriv.
 // Run: build/release/tests/bench/bench_v3_receive
 #include "receiver/notification_receiver.hpp"
-#include "snmp/message/well_known.hpp"
 #include "snmp/usm/outgoing.hpp"
 #include "snmp/usm/processor.hpp"
+#include "tests/bench/typical_trap.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -43,16 +43,7 @@ std::vector<std::byte> v3_trap(const usm::user_config& u, const std::vector<std:
   s.context_engine_id.assign(reinterpret_cast<const char*>(e.data()), e.size());
   s.data.type = msg::pdu_type::snmpv2_trap;
   s.data.request_id = 1234567;
-  s.data.varbinds = {
-      {msg::well_known::sys_up_time_0, msg::value::timeticks(123456789)},
-      {msg::well_known::snmp_trap_oid_0, msg::value::object_id(msg::well_known::link_down)},
-      {oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 10107}, msg::value::integer(10107)},
-      {oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 7, 10107}, msg::value::integer(1)},
-      {oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 10107}, msg::value::integer(2)},
-      {oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 10107}, msg::value::octets("GigabitEthernet1/0/7")},
-      {oid{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 18, 10107}, msg::value::octets("uplink to core-2")},
-      {oid{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6, 10107}, msg::value::counter64(98765432109876ULL)},
-  };
+  s.data.varbinds = trapsink::bench::typical_linkdown_varbinds();
   usm::auth_key ak(u.auth, usm::localize_key(u.auth, usm::password_to_key(u.auth, "bench-auth-pass"), e));
   auto kul = usm::localize_key(u.auth, usm::password_to_key(u.auth, "bench-priv-pass"), e);
   usm::priv_key pk(u.priv, usm::derive_priv_key(u.priv, u.auth, kul, e));
