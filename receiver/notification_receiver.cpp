@@ -12,6 +12,24 @@
 namespace trapsink::receiver {
 namespace msg = snmp::message;
 
+namespace {
+
+/// A user name as it may be logged: it arrives unauthenticated, so anything but printable
+/// ASCII is escaped (\xNN) and a log line cannot be forged with it.
+std::string printable(std::string_view raw) {
+  std::string out;
+  for (unsigned char c : raw) {
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("\\x{:02x}", c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 bool community_policy::accepts(std::string_view community,
                                const boost::asio::ip::address& from) const {
   if (any_community) return true;
@@ -39,7 +57,24 @@ void notification_receiver::log_drop(const peer_info& peer, const listener_stati
 std::vector<std::byte> notification_receiver::handle(std::span<const std::byte> datagram,
                                                      const peer_info& peer,
                                                      const community_policy& policy,
-                                                     listener_statistics& stats) {
+                                                     listener_statistics& stats) noexcept {
+  try {
+    return handle_datagram(datagram, peer, policy, stats);
+  } catch (const std::exception& e) {
+    try {
+      stats.dropped("internal_error");
+      log_drop(peer, stats, "internal_error", e.what());
+    } catch (...) {
+    }
+  } catch (...) {
+  }
+  return {};
+}
+
+std::vector<std::byte> notification_receiver::handle_datagram(std::span<const std::byte> datagram,
+                                                              const peer_info& peer,
+                                                              const community_policy& policy,
+                                                              listener_statistics& stats) {
   stats.received();
   stats_.in_pkts.inc();
 
@@ -158,7 +193,7 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
       stats.dropped("unhandled_pdu");
       log_drop(peer, stats, "unhandled_pdu",
                fmt::format("user '{}': not a notification (a trap receiver answers only traps "
-                           "and informs)", in.user_name));
+                           "and informs)", printable(in.user_name)));
       return {};
     }
   }
@@ -175,7 +210,7 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
     const auto reason = usm::name(in.result);
     stats.dropped(reason);
     log_drop(peer, stats, reason,
-             fmt::format("SNMPv3 user '{}', engine ID {}: {}{}", in.user_name,
+             fmt::format("SNMPv3 user '{}', engine ID {}: {}{}", printable(in.user_name),
                          in.engine_id.empty() ? std::string("(empty)")
                                               : snmp::engine::to_hex(in.engine_id),
                          in.detail, in.report.empty() ? "" : " (Report sent)"));
@@ -194,7 +229,7 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
     // RFC 3416 §4.2.7: the Response carries the same request-id and variable bindings.
     response = usm_->encode_response(in, msg::pdu{msg::pdu_type::response, p.request_id, 0, 0,
                                                   p.varbinds});
-    if (dedup_.seen(key, now)) {
+    if (in.duplicate || dedup_.seen(key, now)) {
       stats.duplicate();
       stats.acknowledged();
       return response;
@@ -220,11 +255,14 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
     stats.dropped("malformed_notification");
     log_drop(peer, stats, "malformed_notification",
              fmt::format("SNMPv3 user '{}': the notification has no snmpTrapOID.0 as its first or "
-                         "second variable binding (RFC 3416 §4.2.6)", in.user_name));
+                         "second variable binding (RFC 3416 §4.2.6)", printable(in.user_name)));
     return {};
   }
   rec->id = pipeline::make_record_id(rec->time);
-  return deliver(std::move(rec), peer, stats, inform, std::move(key), now, std::move(response));
+  auto reply =
+      deliver(std::move(rec), peer, stats, inform, std::move(key), now, std::move(response));
+  if (!reply.empty()) usm_->remember_delivered(in);
+  return reply;
 }
 
 }  // namespace trapsink::receiver

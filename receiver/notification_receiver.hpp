@@ -53,8 +53,11 @@ class notification_receiver {
 
   /// Process one datagram received on a listener. Returns the bytes to send back to the peer
   /// (a Response-PDU acknowledging an inform), or an empty vector when nothing is sent.
+  /// Never throws: an unexpected failure (e.g. out of memory) drops this datagram, counted
+  /// with reason "internal_error", and the receiver goes on.
   std::vector<std::byte> handle(std::span<const std::byte> datagram, const peer_info& peer,
-                                const community_policy& policy, listener_statistics& stats);
+                                const community_policy& policy,
+                                listener_statistics& stats) noexcept;
 
   /// The RFC 3418 counters.
   const snmp_statistics& statistics() const noexcept { return stats_; }
@@ -62,6 +65,9 @@ class notification_receiver {
  private:
   void log_drop(const peer_info& peer, const listener_statistics& listener, std::string_view reason,
                 std::string_view detail);
+  std::vector<std::byte> handle_datagram(std::span<const std::byte> datagram,
+                                         const peer_info& peer, const community_policy& policy,
+                                         listener_statistics& stats);
   std::vector<std::byte> handle_v3(std::span<const std::byte> datagram, const peer_info& peer,
                                    listener_statistics& stats);
   /// Queue the record and acknowledge an inform: shared by every version.

@@ -60,7 +60,7 @@ int run_server(const server_options& options) {
   spdlog::info("SNMPv3 engine ID {} (boots {}{}), {} user{}", snmp::engine::to_hex(state.engine_id),
                state.boots, state.generated ? ", newly generated" : "", options.users.size(),
                options.users.size() == 1 ? "" : "s");
-  if (!state.persisted) {
+  if (!state.persisted && !options.users.empty()) {
     spdlog::warn("no state directory (--state-dir): the SNMPv3 engine {} and its boots are not "
                  "kept across restarts{}",
                  options.engine_id ? "ID is the configured one" : "ID is new at every start",

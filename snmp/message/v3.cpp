@@ -2,20 +2,18 @@
 #include "snmp/message/v3.hpp"
 
 #include "snmp/ber/writer.hpp"
+#include "snmp/message/detail.hpp"
+
+#include <stdexcept>
 #include "snmp/message/codec.hpp"
 
 namespace trapsink::snmp::message {
 namespace {
 
-inline boost::system::error_code fail(ber::errc e) noexcept { return make_error_code(e); }
-inline boost::system::error_code fail(message::errc e) noexcept { return make_error_code(e); }
-
-constexpr std::uint8_t tag_sequence = 0x30;
-constexpr std::uint8_t tag_octets = 0x04;
-
-inline std::string to_string(std::span<const std::byte> s) {
-  return {reinterpret_cast<const char*>(s.data()), s.size()};
-}
+using detail::fail;
+using detail::tag_octets;
+using detail::tag_sequence;
+using detail::to_string;
 
 /// Read an INTEGER constrained to 0..2^31-1 (errc::bad_field below 0).
 ber::result<std::int32_t> read_non_negative(ber::reader& r) noexcept {
@@ -92,6 +90,10 @@ ber::result<usm_parameters_view> decode_usm_parameters(
   usm_parameters_view out;
   auto engine = seq->read_octets(tag_octets);
   if (!engine) return engine.error();
+  // RFC 3411 SnmpEngineID is 5..32 octets; empty is a discovery probe (RFC 3414 §4).
+  if (!engine->empty() && (engine->size() < 5 || engine->size() > 32)) {
+    return fail(errc::bad_field);
+  }
   auto boots = read_non_negative(*seq);
   if (!boots) return boots.error();
   auto time = read_non_negative(*seq);
@@ -123,8 +125,10 @@ ber::result<scoped_pdu> decode_scoped_pdu(std::span<const std::byte> bytes, bool
   scoped_pdu out;
   auto engine = seq->read_octets(tag_octets);
   if (!engine) return engine.error();
+  if (engine->size() > 32) return fail(errc::bad_field);  // SnmpEngineID (RFC 3411)
   auto name = seq->read_octets(tag_octets);
   if (!name) return name.error();
+  if (name->size() > 255) return fail(errc::bad_field);  // SnmpAdminString (RFC 3411)
   auto p = decode_pdu(*seq);
   if (!p) return p.error();
   if (!seq->at_end()) return fail(ber::errc::trailing_data);
@@ -132,6 +136,22 @@ ber::result<scoped_pdu> decode_scoped_pdu(std::span<const std::byte> bytes, bool
   out.context_name = to_string(*name);
   out.data = std::move(*p);
   return out;
+}
+
+ber::result<pdu_summary> peek_scoped_pdu(std::span<const std::byte> bytes) noexcept {
+  ber::reader top(bytes);
+  auto seq = top.read_constructed(tag_sequence);
+  if (!seq) return seq.error();
+  if (auto e = seq->read_octets(tag_octets); !e) return e.error();
+  if (auto n = seq->read_octets(tag_octets); !n) return n.error();
+  auto p = seq->read_tlv();
+  if (!p) return p.error();
+  if (p->tag < 0xa0 || p->tag > 0xa8) return fail(errc::unknown_pdu_type);
+  auto fields = seq->enter(*p);
+  if (!fields) return fields.error();
+  auto id = fields->read_int32();
+  if (!id) return id.error();
+  return pdu_summary{static_cast<pdu_type>(p->tag), *id};
 }
 
 std::vector<std::byte> encode_scoped_pdu(const scoped_pdu& s) {
@@ -177,14 +197,15 @@ encoded_v3 encode_v3(const v3_header& h, const usm_parameters& usm,
 
   encoded_v3 out;
   out.bytes = w.take();
-  // Locate the authentication parameters by decoding what was just written.
+  // Locate the authentication parameters by decoding what was just written. It always
+  // decodes (this function wrote it); anything else is a bug that must not be signed over.
   auto view = decode_v3(out.bytes);
-  if (view) {
-    auto usm_view = decode_usm_parameters(view->security_parameters);
-    if (usm_view) {
-      out.auth_params_offset = view->security_parameters_offset + usm_view->auth_params_offset;
-    }
+  if (!view) throw std::logic_error("encode_v3: the message written does not decode");
+  auto usm_view = decode_usm_parameters(view->security_parameters);
+  if (!usm_view) {
+    throw std::logic_error("encode_v3: invalid USM parameters (engine ID length or user name)");
   }
+  out.auth_params_offset = view->security_parameters_offset + usm_view->auth_params_offset;
   return out;
 }
 

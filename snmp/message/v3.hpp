@@ -68,7 +68,8 @@ struct usm_parameters_view {
 };
 
 /// Decode UsmSecurityParameters from the content of msgSecurityParameters. Boots or time out
-/// of range is errc::bad_field, a user name over 32 octets errc::user_name_too_long.
+/// of range, or an engine ID neither empty (discovery) nor 5..32 octets, is errc::bad_field; a
+/// user name over 32 octets errc::user_name_too_long.
 ber::result<usm_parameters_view> decode_usm_parameters(std::span<const std::byte> content) noexcept;
 
 /// ScopedPDU (RFC 3412 §6.8).
@@ -84,6 +85,20 @@ struct scoped_pdu {
 /// otherwise they are ber::errc::trailing_data.
 ber::result<scoped_pdu> decode_scoped_pdu(std::span<const std::byte> bytes, bool allow_trailing,
                                           const ber::limits& lim = {});
+
+/// The PDU type and request-id of a ScopedPDU, read without decoding its variable bindings.
+struct pdu_summary {
+  pdu_type type = pdu_type::get_request;
+  std::int32_t request_id = 0;
+};
+ber::result<pdu_summary> peek_scoped_pdu(std::span<const std::byte> bytes) noexcept;
+
+/// True for the PDUs of RFC 3411 §2.8's Confirmed Class, the only ones a Report answers.
+constexpr bool is_confirmed_class(pdu_type t) noexcept {
+  return t == pdu_type::get_request || t == pdu_type::get_next_request ||
+         t == pdu_type::get_bulk_request || t == pdu_type::set_request ||
+         t == pdu_type::inform_request;
+}
 
 /// Encode a ScopedPDU element.
 std::vector<std::byte> encode_scoped_pdu(const scoped_pdu& s);
@@ -107,7 +122,8 @@ struct encoded_v3 {
 };
 
 /// Encode an SNMPv3 message. msg_data is an encoded ScopedPDU when encrypted is false, else
-/// the ciphertext (written as the encryptedPDU OCTET STRING).
+/// the ciphertext (written as the encryptedPDU OCTET STRING). usm must hold an engine ID that
+/// is empty or 5..32 octets and a user name of at most 32 octets (std::logic_error otherwise).
 encoded_v3 encode_v3(const v3_header& h, const usm_parameters& usm,
                      std::span<const std::byte> msg_data, bool encrypted);
 

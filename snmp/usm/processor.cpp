@@ -42,7 +42,11 @@ statistics::statistics(core::metrics_registry& reg)
       key_cache_evictions(reg.get("trapsink_usm_key_cache_evictions_total", {},
                                   "localized keys evicted from the bounded key cache")),
       remote_engine_evictions(reg.get("trapsink_usm_remote_engine_evictions_total", {},
-                                      "remote engines forgotten by the bounded timeliness table")) {}
+                                      "remote engines forgotten by the bounded timeliness table")),
+      replays(reg.get("trapsink_usm_replays_total", {},
+                      "authenticated traps received again byte for byte within the window")),
+      reports_suppressed(reg.get("trapsink_usm_reports_suppressed_total", {},
+                                 "Reports not sent because more than the per-second limit were due")) {}
 
 std::string_view name(outcome o) noexcept {
   switch (o) {
@@ -57,6 +61,7 @@ std::string_view name(outcome o) noexcept {
     case outcome::not_in_time_window: return "not_in_time_window";
     case outcome::decryption_error: return "decryption_error";
     case outcome::source_not_allowed: return "source_not_allowed";
+    case outcome::replayed: return "replayed";
   }
   return "unknown";
 }
@@ -198,7 +203,7 @@ security_level level_of(std::uint8_t flags) noexcept {
 
 processor::processor(engine::local_engine eng, const std::vector<user_config>& users,
                      core::metrics_registry& metrics, options opts)
-    : engine_(std::move(eng)), stats_(metrics), opts_(opts) {
+    : engine_(std::move(eng)), stats_(metrics), opts_(opts), report_limit_(opts.reports_per_second) {
   opts_.key_cache_size = std::max<std::size_t>(opts_.key_cache_size, 1);
   opts_.remote_engine_limit = std::max<std::size_t>(opts_.remote_engine_limit, 1);
   std::uint64_t salt = 0;
@@ -266,15 +271,27 @@ processor::~processor() = default;
 
 std::size_t processor::user_count() const noexcept { return users_.size(); }
 
+namespace {
+
+/// A map key for (user, engine ID): the name's length first, so no two pairs collide.
+std::string pair_key(const std::string& user, std::span<const std::byte> engine_id) {
+  std::string key;
+  key.reserve(1 + user.size() + engine_id.size());
+  key.push_back(static_cast<char>(user.size()));
+  key.append(user);
+  key.append(reinterpret_cast<const char*>(engine_id.data()), engine_id.size());
+  return key;
+}
+
+}  // namespace
+
 std::shared_ptr<const localized_keys> processor::keys_for(const user_entry& u,
-                                                          std::span<const std::byte> engine_id) {
+                                                          std::span<const std::byte> engine_id,
+                                                          bool& fresh) {
+  fresh = false;
   if (u.localized) return same(engine_id, u.bound_engine) ? u.bound_keys : nullptr;
   if (same(engine_id, engine_.engine_id())) return u.local_keys;
-
-  std::string key;
-  key.reserve(u.config.name.size() + 1 + engine_id.size());
-  key.append(u.config.name).push_back('\0');
-  key.append(reinterpret_cast<const char*>(engine_id.data()), engine_id.size());
+  const auto key = pair_key(u.config.name, engine_id);
   {
     std::lock_guard lock(cache_mu_);
     if (auto it = cache_.find(key); it != cache_.end()) {
@@ -282,32 +299,67 @@ std::shared_ptr<const localized_keys> processor::keys_for(const user_entry& u,
       return it->second->keys;
     }
   }
-  // Localize outside the lock: two threads may both localize the same pair; one wins.
-  auto keys = u.localize(engine_id);
+  // Not cached: localize now, but cache only once a message authenticated with these keys
+  // (remember_keys), so forged messages never evict the keys of genuine senders.
+  fresh = true;
   stats_.key_localizations.inc();
+  return u.localize(engine_id);
+}
+
+void processor::remember_keys(const user_entry& u, std::span<const std::byte> engine_id,
+                              std::shared_ptr<const localized_keys> keys) {
+  auto key = pair_key(u.config.name, engine_id);
   std::lock_guard lock(cache_mu_);
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second->keys;
-  cache_lru_.push_front({key, keys});
+  if (cache_.find(key) != cache_.end()) return;  // another thread cached it meanwhile
+  cache_lru_.push_front({key, std::move(keys)});
   cache_.emplace(std::move(key), cache_lru_.begin());
   while (cache_.size() > opts_.key_cache_size) {
     cache_.erase(cache_lru_.back().key);
     cache_lru_.pop_back();
     stats_.key_cache_evictions.inc();
   }
-  return keys;
 }
 
-bool processor::remote_in_time(std::span<const std::byte> engine_id, std::uint32_t boots,
-                               std::uint32_t time) {
+bool processor::seen_before(std::span<const std::byte> engine_id,
+                            std::span<const std::byte> digest, bool remember) {
   const auto now = std::chrono::steady_clock::now();
-  const std::string id = as_string(engine_id);
+  // Long enough to cover the time window plus what a sender's clock may drift meanwhile.
+  const auto keep = std::chrono::seconds(2 * opts_.time_window_seconds);
+  std::string key = as_string(engine_id);
+  key.append(as_string(digest));
+  std::lock_guard lock(replay_mu_);
+  while (!replay_order_.empty() &&
+         (replay_order_.size() >= opts_.replay_cache_size || now - replay_order_.front().first > keep)) {
+    replay_seen_.erase(replay_order_.front().second);
+    replay_order_.pop_front();
+  }
+  if (replay_seen_.count(key) != 0) return true;
+  if (remember) {
+    replay_seen_.insert(key);
+    replay_order_.emplace_back(now, std::move(key));
+  }
+  return false;
+}
+
+void processor::remember_delivered(const incoming& in) {
+  if (in.result == outcome::accepted && !in.digest.empty()) {
+    seen_before(in.engine_id, in.digest, true);
+  }
+}
+
+bool processor::remote_in_time(const std::string& user, std::span<const std::byte> engine_id,
+                               std::uint32_t boots, std::uint32_t time) {
+  const auto now = std::chrono::steady_clock::now();
+  // Per (user, engine ID): one user's keys can neither advance nor evict another user's view
+  // of an engine.
+  std::string id = pair_key(user, engine_id);
   std::lock_guard lock(engines_mu_);
   auto it = engines_.find(id);
   if (it == engines_.end()) {
     // First authenticated message of this engine: it sets the baseline.
     auto e = std::make_unique<remote_engine>(remote_engine{id, boots, time, now});
     engines_lru_.push_front(std::move(e));
-    engines_.emplace(id, engines_lru_.begin());
+    engines_.emplace(std::move(id), engines_lru_.begin());
     while (engines_.size() > opts_.remote_engine_limit) {
       engines_.erase(engines_lru_.back()->id);
       engines_lru_.pop_back();
@@ -317,24 +369,21 @@ bool processor::remote_in_time(std::span<const std::byte> engine_id, std::uint32
   }
   engines_lru_.splice(engines_lru_.begin(), engines_lru_, it->second);
   remote_engine& e = **it->second;
-  // Our notion of its time: what it said last, advanced by the time elapsed since.
-  const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(now - e.at).count();
-  const std::uint64_t notion_time = std::min<std::uint64_t>(
-      static_cast<std::uint64_t>(e.time) + static_cast<std::uint64_t>(std::max<long long>(elapsed, 0)),
-      engine::max_engine_value);
-  // RFC 3414 §3.2 step 7b: outside the window when its boots latched at the maximum, when
-  // boots went back, or when with equal boots the time is more than the window behind.
-  if (e.boots >= engine::max_engine_value || boots < e.boots ||
-      (boots == e.boots && static_cast<std::uint64_t>(time) + opts_.time_window_seconds < notion_time)) {
-    return false;
-  }
-  // Step 7b update: newer boots, or a later time than the latest received.
-  if (boots > e.boots || time > e.time) {
+  // RFC 3414 §3.2 step 7b: first take newer boots, or a later time with the same boots ...
+  if (boots > e.boots || (boots == e.boots && time > e.time)) {
     e.boots = boots;
     e.time = time;
     e.at = now;
   }
-  return true;
+  // ... then the message is outside the window when the engine's boots latched at the
+  // maximum, went back, or, with equal boots, its time is more than the window behind our
+  // notion of the engine's time (what it said last, advanced by the time elapsed since).
+  const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(now - e.at).count();
+  const std::uint64_t notion_time = std::min<std::uint64_t>(
+      static_cast<std::uint64_t>(e.time) + static_cast<std::uint64_t>(std::max<long long>(elapsed, 0)),
+      engine::max_engine_value);
+  return e.boots < engine::max_engine_value && boots == e.boots &&
+         static_cast<std::uint64_t>(time) + opts_.time_window_seconds >= notion_time;
 }
 
 incoming processor::process(std::span<const std::byte> datagram,
@@ -370,14 +419,18 @@ incoming processor::process(std::span<const std::byte> datagram,
   in.user_name = as_string(usm->user_name);
   in.engine_id.assign(usm->engine_id.begin(), usm->engine_id.end());
   in.authoritative = same(usm->engine_id, engine_.engine_id());
-  const bool reportable = (view->header.flags & msg::v3_flags::reportable) != 0;
-  // The request-id for a Report, when the scoped PDU is in plaintext (RFC 3412 §7.1 step 3c).
+  // RFC 3412 §7.2: a Report answers only a reportable message; when the PDU can be read
+  // (plaintext) only a Confirmed Class PDU is reportable, whatever the flag says. The
+  // request-id of a plaintext PDU goes into the Report (RFC 3412 §7.1 step 3c), else 0.
+  bool reportable = (view->header.flags & msg::v3_flags::reportable) != 0;
   std::int32_t plaintext_request_id = 0;
   if (!view->encrypted) {
-    if (auto sp = msg::decode_scoped_pdu(view->data, false); sp) {
-      plaintext_request_id = sp->data.request_id;
+    if (auto sp = msg::peek_scoped_pdu(view->data); sp) {
+      plaintext_request_id = sp->request_id;
+      reportable = reportable && msg::is_confirmed_class(sp->type);
     }
   }
+  in.reportable = reportable;
 
   // RFC 3414 §3.2 step 3 / §4: an empty engine ID is a discovery probe.
   if (usm->engine_id.empty()) {
@@ -432,9 +485,14 @@ incoming processor::process(std::span<const std::byte> datagram,
       !in.authoritative && !user.config.engine_ids.empty() &&
       std::none_of(user.config.engine_ids.begin(), user.config.engine_ids.end(),
                    [&](const key_bytes& e) { return same(e, usm->engine_id); });
+  const bool authenticated = in.level >= security_level::auth_no_priv;
+  const bool unbound = user.localized && !same(usm->engine_id, user.bound_engine);
   std::shared_ptr<const localized_keys> keys;
-  if (!pinned_out) keys = keys_for(user, usm->engine_id);
-  if (pinned_out || !keys) {
+  bool fresh_keys = false;
+  if (!pinned_out && !unbound && authenticated) {
+    keys = keys_for(user, usm->engine_id, fresh_keys);
+  }
+  if (pinned_out || unbound) {
     stats_.unknown_engine_ids.inc();
     in.result = outcome::unknown_engine_id;
     in.detail = "engine ID " + engine::to_hex(usm->engine_id) + " is not allowed for this user";
@@ -446,7 +504,7 @@ incoming processor::process(std::span<const std::byte> datagram,
   }
   in.keys = keys;
 
-  if (in.level >= security_level::auth_no_priv) {
+  if (authenticated) {
     // Step 6: authenticate the whole message with msgAuthenticationParameters zeroed.
     const auth_key* ak = keys->auth();
     if (usm->auth_params.size() != ak->digest_length()) {
@@ -477,6 +535,7 @@ incoming processor::process(std::span<const std::byte> datagram,
       return in;
     }
     in.auth = ak->protocol();
+    if (fresh_keys) remember_keys(user, usm->engine_id, keys);
 
     // Step 7: timeliness.
     const auto boots = static_cast<std::uint32_t>(usm->engine_boots);
@@ -489,7 +548,8 @@ incoming processor::process(std::span<const std::byte> datagram,
       in_time = engine_.engine_boots() < engine::max_engine_value &&
                 boots == engine_.engine_boots() && diff <= opts_.time_window_seconds;
     } else {
-      in_time = remote_in_time(usm->engine_id, boots, time) || !user.config.replay_protection;
+      in_time = !user.config.replay_protection ||
+                remote_in_time(user.config.name, usm->engine_id, boots, time);
     }
     if (!in_time) {
       stats_.not_in_time_windows.inc();
@@ -565,6 +625,24 @@ incoming processor::process(std::span<const std::byte> datagram,
     }
     return in;
   }
+  // An authenticated trap seen before, byte for byte, within the window: a replay. (A
+  // retransmitted inform is answered again by the receiver's inform dedup instead.)
+  if (authenticated && !in.authoritative && user.config.replay_protection &&
+      !msg::is_confirmed_class(scoped->data.type) &&
+      seen_before(usm->engine_id, usm->auth_params, true)) {
+    stats_.replays.inc();
+    in.result = outcome::replayed;
+    in.detail = "the same authenticated message was received before (a replay)";
+    return in;
+  }
+  // An authenticated inform seen before byte for byte is answered again but must not be
+  // recorded twice, whatever port it comes from (the receiver's dedup also catches re-encoded
+  // retransmissions by request-id). It is remembered only once recorded (remember_delivered):
+  // an inform that found a queue full is retransmitted and must then be recorded.
+  if (authenticated && msg::is_confirmed_class(scoped->data.type)) {
+    in.duplicate = seen_before(usm->engine_id, usm->auth_params, false);
+    in.digest.assign(usm->auth_params.begin(), usm->auth_params.end());
+  }
   in.scoped = std::move(*scoped);
   in.result = outcome::accepted;
   return in;
@@ -577,13 +655,21 @@ void processor::refuse_foreign_engine(incoming& in) {
               engine::to_hex(in.engine_id) + " (the sender should discover it, RFC 3414 §4)";
   in.keys.reset();
   if ((in.header.flags & msg::v3_flags::reportable) != 0) {
+    // The request-id was encrypted: do not disclose it in a plaintext Report.
     make_report(in, stat_unknown_engine_ids, stats_.unknown_engine_ids.value(), false,
-                in.scoped.data.request_id);
+                in.level == security_level::auth_priv ? 0 : in.scoped.data.request_id);
   }
 }
 
 void processor::make_report(incoming& in, std::uint32_t stat_arc, std::uint64_t value,
                             bool authenticated, std::int32_t request_id) {
+  // Reports go to an unauthenticated source address: bound them, so trapsink cannot be used
+  // to flood a spoofed victim.
+  std::uint64_t suppressed = 0;
+  if (!report_limit_.allow(suppressed)) {
+    stats_.reports_suppressed.inc();
+    return;
+  }
   msg::v3_header h;
   h.msg_id = in.header.msg_id;
   h.max_size = 65507;

@@ -10,6 +10,7 @@
 // 150-second window are refused. The first authenticated message of an unseen engine sets the
 // baseline. For informs the local engine's identity is checked (§3.2 step 7a) and discovery
 // and time synchronisation (§4) are answered with Reports.
+#include "core/log_limiter.hpp"
 #include "core/metrics.hpp"
 #include "snmp/engine/local_engine.hpp"
 #include "snmp/message/v3.hpp"
@@ -21,6 +22,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -28,6 +30,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace trapsink::snmp::usm {
@@ -46,6 +49,8 @@ struct statistics {
   core::counter& key_localizations;       ///< (user, engine ID) keys localized
   core::counter& key_cache_evictions;     ///< localized keys evicted from the cache
   core::counter& remote_engine_evictions; ///< remote engines forgotten (table full)
+  core::counter& replays;                 ///< identical authenticated traps within the window
+  core::counter& reports_suppressed;      ///< Reports over the per-second limit, not sent
 };
 
 /// What became of an incoming SNMPv3 message.
@@ -61,6 +66,7 @@ enum class outcome : std::uint8_t {
   not_in_time_window,      ///< usmStatsNotInTimeWindows
   decryption_error,        ///< usmStatsDecryptionErrors
   source_not_allowed,      ///< the source address is not in the user's allow_from
+  replayed,                ///< an authenticated trap received before, byte for byte
 };
 
 /// A short reason label ("wrong_digest", ...).
@@ -88,6 +94,13 @@ struct incoming {
   priv_protocol priv = priv_protocol::none;
   /// The Report to send back to the sender (RFC 3412 §7.2 step 3, RFC 3414 §3.2), or empty.
   std::vector<std::byte> report;
+  /// The message may be answered with a Report (reportable flag, and a Confirmed Class PDU
+  /// when the PDU is in plaintext).
+  bool reportable = false;
+  /// An accepted inform received before byte for byte (answer it again, do not record it).
+  bool duplicate = false;
+  /// msgAuthenticationParameters of an accepted authenticated inform (for remember_delivered).
+  std::vector<std::byte> digest;
 
   /// Internal: the keys the message was verified with, to protect a response.
   std::shared_ptr<const localized_keys> keys;
@@ -103,6 +116,10 @@ class processor {
     std::size_t remote_engine_limit = 10000;
     /// RFC 3414 §3.2 step 7: the time window.
     std::uint32_t time_window_seconds = 150;
+    /// Authenticated traps remembered (by digest) to refuse exact replays within the window.
+    std::size_t replay_cache_size = 100000;
+    /// Reports sent per second at most (the rest are counted, not sent).
+    std::uint32_t reports_per_second = 1000;
   };
 
   /// Prepares every user's keys (password-to-key once per passphrase). Throws
@@ -121,6 +138,9 @@ class processor {
   /// and security level; trapsink's engine as authoritative. Empty if `in` was not accepted.
   std::vector<std::byte> encode_response(const incoming& in, const message::pdu& response);
 
+  /// An accepted inform was recorded: later byte-identical copies are duplicates.
+  void remember_delivered(const incoming& in);
+
   /// Refuse an accepted message carrying a confirmed-class PDU (an inform) whose
   /// msgAuthoritativeEngineID is not trapsink's: the sender skipped discovery. Counted as
   /// usmStatsUnknownEngineIDs; a Report carrying trapsink's engine ID lets it discover.
@@ -135,12 +155,22 @@ class processor {
   struct user_entry;
   struct remote_engine;
 
-  /// Keys of u for engine_id: its pre-localized keys, or the cache (localizing on a miss).
+  /// Keys of u for engine_id: its pre-localized keys, the cache, or (fresh = true) keys
+  /// localized now and not cached yet.
   std::shared_ptr<const localized_keys> keys_for(const user_entry& u,
-                                                 std::span<const std::byte> engine_id);
-  /// RFC 3414 §3.2 step 7b for a non-authoritative receiver; updates the table when in time.
-  bool remote_in_time(std::span<const std::byte> engine_id, std::uint32_t boots,
-                      std::uint32_t time);
+                                                 std::span<const std::byte> engine_id,
+                                                 bool& fresh);
+  /// Cache keys that just authenticated a message.
+  void remember_keys(const user_entry& u, std::span<const std::byte> engine_id,
+                     std::shared_ptr<const localized_keys> keys);
+  /// RFC 3414 §3.2 step 7b for a non-authoritative receiver, per (user, engine ID); updates
+  /// the table.
+  bool remote_in_time(const std::string& user, std::span<const std::byte> engine_id,
+                      std::uint32_t boots, std::uint32_t time);
+  /// True when this (engine ID, digest) was seen within the replay window; remembers it when
+  /// asked.
+  bool seen_before(std::span<const std::byte> engine_id, std::span<const std::byte> digest,
+                   bool remember);
   /// A Report with one usmStats varbind (counter's OID and value) to the message `in`.
   void make_report(incoming& in, std::uint32_t stat_arc, std::uint64_t value, bool authenticated,
                    std::int32_t request_id);
@@ -169,6 +199,12 @@ class processor {
   std::list<std::unique_ptr<remote_engine>> engines_lru_;
   std::unordered_map<std::string, std::list<std::unique_ptr<remote_engine>>::iterator> engines_;
 
+  // Digests of recent authenticated traps (FIFO, bounded), to refuse exact replays.
+  std::mutex replay_mu_;
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> replay_order_;
+  std::unordered_set<std::string> replay_seen_;
+
+  core::log_limiter report_limit_;
   std::atomic<std::uint64_t> salt_;
 };
 

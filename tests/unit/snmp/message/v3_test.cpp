@@ -2,6 +2,7 @@
 // field by field and re-encoded byte for byte, and each refusal of a malformed header.
 #include "snmp/message/v3.hpp"
 
+#include "snmp/ber/writer.hpp"
 #include "snmp/message/codec.hpp"
 #include "tests/unit/snmp/test_bytes.hpp"
 
@@ -167,20 +168,36 @@ TEST(V3Codec, RefusesOtherVersionsAndTrailingData) {
   EXPECT_EQ(decode_v3(bytes).error(), ber::errc::trailing_data);
 }
 
-TEST(V3Codec, UserNameOver32OctetsIsRefused) {
+/// UsmSecurityParameters written field by field (RFC 3414 §2.4).
+std::vector<std::byte> usm_params(std::string_view engine_hex, std::string_view user) {
+  ber::writer w;
+  auto seq = w.begin_constructed(0x30);
+  w.write_octets(std::span<const std::byte>(hex(engine_hex)));
+  w.write_integer(1);
+  w.write_integer(2);
+  w.write_octets(user);
+  w.write_octets(std::string_view());
+  w.write_octets(std::string_view());
+  w.end_constructed(seq);
+  return w.take();
+}
+
+TEST(V3Codec, UserNamesOver32OctetsAreRefused) {
+  EXPECT_EQ(decode_usm_parameters(usm_params("8000000001", std::string(33, 'u'))).error(),
+            errc::user_name_too_long);
+  EXPECT_TRUE(decode_usm_parameters(usm_params("8000000001", std::string(32, 'u'))));
   usm_parameters usm;
-  usm.engine_id = hex("8000000001020304");
+  usm.engine_id = hex("8000000001");
   usm.user_name = std::string(33, 'u');
-  scoped_pdu s;
-  auto bytes = encode_v3({}, usm, encode_scoped_pdu(s), false).bytes;
-  auto m = decode_v3(bytes);
-  ASSERT_TRUE(m);
-  EXPECT_EQ(decode_usm_parameters(m->security_parameters).error(), errc::user_name_too_long);
-  usm.user_name = std::string(32, 'u');
-  bytes = encode_v3({}, usm, encode_scoped_pdu(s), false).bytes;
-  m = decode_v3(bytes);
-  ASSERT_TRUE(m);
-  EXPECT_TRUE(decode_usm_parameters(m->security_parameters));
+  EXPECT_THROW(encode_v3({}, usm, {}, false), std::logic_error);
+}
+
+TEST(V3Codec, EngineIdsAreEmptyOrFiveTo32Octets) {
+  EXPECT_TRUE(decode_usm_parameters(usm_params("", "u")));  // discovery
+  EXPECT_TRUE(decode_usm_parameters(usm_params("8000000001", "u")));
+  EXPECT_TRUE(decode_usm_parameters(usm_params(std::string(64, 'a'), "u")));
+  EXPECT_EQ(decode_usm_parameters(usm_params("80000000", "u")).error(), errc::bad_field);
+  EXPECT_EQ(decode_usm_parameters(usm_params(std::string(66, 'a'), "u")).error(), errc::bad_field);
 }
 
 TEST(V3Codec, ScopedPduTrailingOctetsOnlyWhenAllowed) {

@@ -4,6 +4,7 @@
 // Reports, inform Responses and the bounded caches.
 #include "snmp/usm/processor.hpp"
 
+#include "snmp/ber/writer.hpp"
 #include "snmp/message/codec.hpp"
 #include "snmp/usm/outgoing.hpp"
 #include "tests/unit/snmp/test_bytes.hpp"
@@ -102,7 +103,81 @@ INSTANTIATE_TEST_SUITE_P(
                      auth_protocol::none, priv_protocol::none},
         capture_case{"netsnmp_v3_trap_sha224_authnopriv.hex", "tuser5",
                      security_level::auth_no_priv, auth_protocol::sha224, priv_protocol::none}),
-    [](const ::testing::TestParamInfo<capture_case>& info) { return std::string(info.param.user); });
+    [](const ::testing::TestParamInfo<capture_case>& p) { return std::string(p.param.user); });
+
+/// A noAuthNoPriv v3 trap written field by field, so any engine ID can be given.
+std::vector<std::byte> raw_v3_trap(const std::vector<std::byte>& engine, std::string_view user) {
+  ber::writer params;
+  auto seq = params.begin_constructed(0x30);
+  params.write_octets(std::span<const std::byte>(engine));
+  params.write_integer(1);
+  params.write_integer(1);
+  params.write_octets(user);
+  params.write_octets(std::string_view());
+  params.write_octets(std::string_view());
+  params.end_constructed(seq);
+  msg::scoped_pdu sp;
+  sp.data.type = msg::pdu_type::snmpv2_trap;
+  const auto scoped = msg::encode_scoped_pdu(sp);
+  ber::writer w;
+  auto m = w.begin_constructed(0x30);
+  w.write_integer(3);
+  auto h = w.begin_constructed(0x30);
+  w.write_integer(1);
+  w.write_integer(65507);
+  w.write_octets(std::string_view("\0", 1));
+  w.write_integer(3);
+  w.end_constructed(h);
+  w.write_octets(params.bytes());
+  w.write_raw(scoped);
+  w.end_constructed(m);
+  return w.take();
+}
+
+TEST(UsmRefusals, EngineIdsOutsideFiveTo32OctetsAreParseErrors) {
+  fixture f(capture_users());
+  // Within 5..32 octets the same message is fine (tuser4 is a noAuthNoPriv user).
+  EXPECT_EQ(f.usm.process(raw_v3_trap(hex("8000000001"), "tuser4"), localhost).result,
+            outcome::accepted);
+  EXPECT_EQ(f.usm.process(raw_v3_trap(hex("80000000"), "tuser4"), localhost).result,
+            outcome::parse_error);
+  EXPECT_EQ(f.usm.process(raw_v3_trap(std::vector<std::byte>(33, std::byte{0x80}), "tuser4"),
+                          localhost)
+                .result,
+            outcome::parse_error);
+  EXPECT_EQ(f.usm.process(raw_v3_trap(std::vector<std::byte>(60000, std::byte{0x80}), "tuser4"),
+                          localhost)
+                .result,
+            outcome::parse_error);
+  msg::usm_parameters too_long;
+  too_long.engine_id = std::vector<std::byte>(33, std::byte{0x80});
+  EXPECT_THROW(msg::encode_v3({}, too_long, {}, false), std::logic_error);
+}
+
+TEST(UsmRefusals, APlaintextTrapIsNeverAnsweredWithAReport) {
+  fixture f(capture_users());
+  // A noAuthNoPriv trap for an unknown user with the reportable flag set: a Report answers
+  // only Confirmed Class PDUs (RFC 3412 §7.2), so none is sent.
+  auto bytes = vector_file("netsnmp_v3_trap_sha256_noauth.hex");
+  auto m = msg::decode_v3(bytes);
+  ASSERT_TRUE(m);
+  auto p = msg::decode_usm_parameters(m->security_parameters);
+  ASSERT_TRUE(p);
+  msg::v3_header h = m->header;
+  h.flags = msg::v3_flags::reportable;
+  msg::usm_parameters out;
+  out.engine_id.assign(p->engine_id.begin(), p->engine_id.end());
+  out.user_name = "stranger";
+  auto scoped = msg::decode_scoped_pdu(m->data, false);
+  ASSERT_TRUE(scoped);
+  auto in = f.usm.process(encode_message(h, out, *scoped, nullptr, nullptr, 0), localhost);
+  EXPECT_EQ(in.result, outcome::unknown_user_name);
+  EXPECT_TRUE(in.report.empty());
+  // The same as an inform is answered.
+  scoped->data.type = msg::pdu_type::inform_request;
+  in = f.usm.process(encode_message(h, out, *scoped, nullptr, nullptr, 0), localhost);
+  EXPECT_FALSE(in.report.empty());
+}
 
 TEST(UsmRefusals, WrongAuthPassphraseIsAWrongDigest) {
   auto users = capture_users();
@@ -262,10 +337,37 @@ TEST(UsmTimeliness, FirstMessageSetsTheBaselineAndOldTimesAreReplays) {
   EXPECT_EQ(f.usm.process(s.message(4, 5000), localhost).result, outcome::not_in_time_window);
   EXPECT_EQ(f.usm.process(s.message(6, 0), localhost).result, outcome::accepted);
   EXPECT_EQ(f.usm.process(s.message(5, 2000), localhost).result, outcome::not_in_time_window);
-  // The latched maximum boots value is never in time once seen.
-  EXPECT_EQ(f.usm.process(s.message(2147483647, 1), localhost).result, outcome::accepted);
-  EXPECT_EQ(f.usm.process(s.message(2147483647, 2), localhost).result, outcome::not_in_time_window);
-  EXPECT_EQ(f.counter("usm_stats_not_in_time_windows_total"), 5u);
+  // The latched maximum boots value is never in time (RFC 3414 §3.2 step 7b: the table is
+  // updated first, then the latched value refuses the message and every later one).
+  EXPECT_EQ(f.usm.process(s.message(2147483647, 1), localhost).result, outcome::not_in_time_window);
+  EXPECT_EQ(f.usm.process(s.message(6, 10), localhost).result, outcome::not_in_time_window);
+  EXPECT_EQ(f.counter("usm_stats_not_in_time_windows_total"), 6u);
+}
+
+TEST(UsmTimeliness, AnIdenticalTrapWithinTheWindowIsAReplay) {
+  auto u = user("alice", auth_protocol::sha1, "alice-auth-pass", priv_protocol::aes128, "alice-priv-pass");
+  fixture f({u});
+  sender s{u, hex("800000000a0b0c0d0e")};
+  const auto trap = s.message(5, 1000);
+  EXPECT_EQ(f.usm.process(trap, localhost).result, outcome::accepted);
+  EXPECT_EQ(f.usm.process(trap, localhost).result, outcome::replayed);
+  EXPECT_EQ(f.counter("trapsink_usm_replays_total"), 1u);
+  // Another message at the same boots/time is not a replay.
+  EXPECT_EQ(f.usm.process(s.message(5, 1000), localhost).result, outcome::accepted);
+}
+
+TEST(UsmTimeliness, OneUsersKeysCannotMoveAnotherUsersBaseline) {
+  auto alice = user("alice", auth_protocol::sha1, "alice-auth-pass");
+  auto mallory = user("mallory", auth_protocol::sha1, "mallory-auth-pass");
+  fixture f({alice, mallory});
+  const auto device = hex("800000000a0b0c0d0e");
+  sender a{alice, device};
+  sender m{mallory, device};
+  EXPECT_EQ(f.usm.process(a.message(5, 1000), localhost).result, outcome::accepted);
+  // Mallory, a configured user, claims the device's engine with latched boots ...
+  EXPECT_EQ(f.usm.process(m.message(2147483647, 1), localhost).result, outcome::not_in_time_window);
+  // ... which does not lock the device's own user out.
+  EXPECT_EQ(f.usm.process(a.message(5, 1001), localhost).result, outcome::accepted);
 }
 
 TEST(UsmTimeliness, ReplayProtectionCanBeTurnedOffPerUser) {
@@ -306,11 +408,16 @@ TEST(UsmCaches, SpoofedEngineFloodKeepsTheKeyCacheBounded) {
   EXPECT_EQ(f.counter("trapsink_usm_key_localizations_total"), 10u);
   EXPECT_EQ(f.counter("trapsink_usm_key_cache_evictions_total"), 7u);
   EXPECT_EQ(f.counter("trapsink_usm_remote_engine_evictions_total"), 8u);
-  // Forged messages from new engines (wrong key) cost a localization, never a table entry.
+  // Forged messages from new engines (wrong key) cost a localization, never a cache or table
+  // entry: the genuine senders' keys stay cached.
   auto mallory = u;
   mallory.auth_key.passphrase = "mallory-guess";
-  sender m{mallory, hex("8000000099999999")};
-  EXPECT_EQ(f.usm.process(m.message(1, 1), localhost).result, outcome::wrong_digest);
+  for (int i = 0; i < 20; ++i) {
+    sender m{mallory, hex("80000000999999" + std::string(1, static_cast<char>('a' + i % 6)) +
+                          std::string(1, static_cast<char>('0' + i / 6)))};
+    EXPECT_EQ(f.usm.process(m.message(1, 1), localhost).result, outcome::wrong_digest);
+  }
+  EXPECT_EQ(f.counter("trapsink_usm_key_cache_evictions_total"), 7u);
   EXPECT_EQ(f.counter("trapsink_usm_remote_engine_evictions_total"), 8u);
 }
 
