@@ -181,7 +181,8 @@ class loader {
                              std::span<const std::string_view> known) const {
     std::vector<entry> out;
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& k = it->first;
+      // A copy: the iterator's pair is a temporary, so a reference to it->first would dangle.
+      const YAML::Node k = it->first;
       if (!k.IsScalar()) {
         fail(k.Mark(), fmt::format("a key{} must be a single word, not {}", what, kind_of(k)));
       }

@@ -175,15 +175,16 @@ engine_state load_engine_state(const std::string& state_dir,
     }
   }
 
+  // Boots only ever grow, even when the configured engine ID changes: switching back to an
+  // earlier ID must not let messages of an earlier run be replayed, nor lock out senders that
+  // remember a higher boots value for it.
   if (configured) {
     st.engine_id = *configured;
-    if (stored_id && *stored_id != *configured) stored_boots = 0;  // a new identity
   } else if (stored_id) {
     st.engine_id = *stored_id;
   } else {
     st.engine_id = generate_engine_id();
     st.generated = true;
-    stored_boots = 0;
   }
   // RFC 3414 §2.2.1: boots increments at every start and latches at 2^31-1.
   st.boots = stored_boots >= max_engine_value ? max_engine_value : stored_boots + 1;

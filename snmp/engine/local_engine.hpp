@@ -85,8 +85,8 @@ struct engine_state {
 /// Establish the engine identity for this start (RFC 3414 §2.2):
 /// - with a state directory: read DIR/engine (creating the directory and file on first start),
 ///   increment boots and write it back atomically (temporary file, fsync, rename) before
-///   returning. The engine ID is the configured one when given (boots restart at 1 when it
-///   differs from the stored one), else the stored one, else a generated one.
+///   returning. The engine ID is the configured one when given, else the stored one, else a
+///   generated one; boots grow by one at every start whatever the engine ID.
 /// - without: the configured engine ID or a generated one, boots 1, nothing written.
 /// Throws std::runtime_error naming the file and what to do when the directory or file cannot
 /// be read or written, the stored file is malformed, or another process holds the directory.

@@ -77,15 +77,17 @@ TEST(LocalEngine, StateDirectoryKeepsTheIdAndIncrementsBoots) {
     EXPECT_EQ(s.boots, 2u);
   }
   {
-    // A configured engine ID other than the stored one is a new identity: boots restart.
+    // A configured engine ID replaces the stored one; boots still only grow, so going back to
+    // an earlier engine ID never repeats a boots value it had.
     const auto configured = *parse_engine_id("8000000001020304");
     auto s = load_engine_state(dir.path.string(), configured);
     EXPECT_EQ(s.engine_id, configured);
-    EXPECT_EQ(s.boots, 1u);
+    EXPECT_EQ(s.boots, 3u);
   }
   {
-    auto s = load_engine_state(dir.path.string(), *parse_engine_id("8000000001020304"));
-    EXPECT_EQ(s.boots, 2u);
+    auto s = load_engine_state(dir.path.string(), std::nullopt);
+    EXPECT_EQ(s.engine_id, *parse_engine_id("8000000001020304"));
+    EXPECT_EQ(s.boots, 4u);
   }
 }
 
