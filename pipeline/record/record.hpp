@@ -40,6 +40,14 @@ struct record_security {
   std::string priv_protocol;      ///< "DES", "AES", "AES-256-C", ... or "none"
 };
 
+/// Set on a summary record: how many records like this one a stage held back (docs/record.md).
+struct record_summary {
+  std::string kind;       ///< "dedup" (folded duplicates) | "rate_limit" (suppressed)
+  std::uint64_t count = 0;
+  std::chrono::system_clock::time_point first;  ///< first held back
+  std::chrono::system_clock::time_point last;   ///< last held back
+};
+
 /// One received notification.
 struct record {
   std::string id;                                  ///< unique, time-sortable
@@ -57,6 +65,8 @@ struct record {
   std::optional<record_v1> v1;
   /// Variable bindings after sysUpTime.0 and snmpTrapOID.0, in order.
   std::vector<snmp::message::varbind> varbinds;
+  /// Only on summary records emitted by the dedup and rate-limit stages.
+  std::optional<record_summary> summary;
 };
 
 using record_ptr = std::shared_ptr<const record>;

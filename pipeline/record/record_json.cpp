@@ -201,6 +201,14 @@ void append_json(const record& r, std::string& out) {
   if (r.security) write_security(*r.security, o);
   if (r.v1) write_v1(*r.v1, o);
   write_varbinds(r.varbinds, o.key("varbinds"));
+  if (r.summary) {
+    json::object_writer m(o.key("summary"));
+    m.string("kind", r.summary->kind);
+    m.uint("count", r.summary->count);
+    m.key("first").time(r.summary->first);
+    m.key("last").time(r.summary->last);
+    m.close();
+  }
   o.close();
 }
 

@@ -94,6 +94,15 @@ class RecordSchema(unittest.TestCase):
                                                                         user_encoding="hex")))
         self.assertValid(hex_user)
 
+    def test_summary_block(self):
+        def summary(r):
+            r["summary"] = {"kind": "dedup", "count": 3, "first": "2026-11-21T17:29:04.123456Z",
+                            "last": "2026-11-21T17:29:05.123456Z"}
+        self.assertValid(mutated(V2C, summary))
+        self.assertInvalid(mutated(V2C, lambda r: (summary(r), r["summary"].update(count=0))))
+        self.assertInvalid(mutated(V2C, lambda r: (summary(r), r["summary"].update(kind="x"))))
+        self.assertInvalid(mutated(V2C, lambda r: (summary(r), r["summary"].pop("last"))))
+
     def test_hex_community(self):
         def hexc(r):
             r["community"] = "70756200"
