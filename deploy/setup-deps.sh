@@ -8,7 +8,7 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libssl-dev nlohmann-json3-dev librdkafka-dev libsqlite3-dev
-  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libre2-dev
+  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libre2-dev zlib1g-dev
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev

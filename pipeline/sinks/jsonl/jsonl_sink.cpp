@@ -3,7 +3,9 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
@@ -22,13 +24,118 @@ jsonl_sink::jsonl_sink(jsonl_options options) : options_(std::move(options)) {
     fd_ = STDOUT_FILENO;
     return;
   }
-  // 0640: records carry community strings; the umask may narrow it further.
-  fd_ = ::open(options_.path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  if (fd_ < 0) {
+  if (!open_file()) {
     throw std::system_error(errno, std::generic_category(),
                             "jsonl sink: cannot open '" + options_.path + "'");
   }
+}
+
+bool jsonl_sink::open_file() noexcept {
+  // 0640: records carry community strings; the umask may narrow it further.
+  const int fd = ::open(options_.path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) return false;
+  struct stat st {};
+  file_size_ = ::fstat(fd, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  if (owns_fd_) ::close(fd_);
+  fd_ = fd;
   owns_fd_ = true;
+  opened_at_ = std::chrono::steady_clock::now();
+  return true;
+}
+
+namespace {
+
+/// gzip src into dst (then the caller removes src). False on any error (dst removed).
+bool gzip_file(const std::string& src, const std::string& dst) noexcept {
+  const int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return false;
+  gzFile out = gzopen(dst.c_str(), "wb6");
+  if (out == nullptr) {
+    ::close(in);
+    return false;
+  }
+  bool ok = true;
+  char buf[64 * 1024];
+  for (;;) {
+    const ssize_t n = ::read(in, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ok = false;
+      break;
+    }
+    if (n == 0) break;
+    if (gzwrite(out, buf, static_cast<unsigned>(n)) != static_cast<int>(n)) {
+      ok = false;
+      break;
+    }
+  }
+  ::close(in);
+  if (gzclose(out) != Z_OK) ok = false;
+  if (!ok) ::unlink(dst.c_str());
+  return ok;
+}
+
+}  // namespace
+
+void jsonl_sink::rotate() noexcept {
+  try {
+    const std::string ext = options_.compress ? ".gz" : "";
+    auto name = [&](std::size_t i) { return options_.path + "." + std::to_string(i) + ext; };
+    if (options_.keep == 0) {
+      ::unlink(options_.path.c_str());
+    } else {
+      ::unlink(name(options_.keep).c_str());
+      for (std::size_t i = options_.keep; i > 1; --i) {
+        ::rename(name(i - 1).c_str(), name(i).c_str());  // absent files are fine
+      }
+      if (options_.compress) {
+        // Move first, so new lines go to a new file at once; compress the moved one.
+        const std::string moved = options_.path + ".1";
+        if (::rename(options_.path.c_str(), moved.c_str()) != 0) {
+          spdlog::warn("jsonl sink: cannot rotate '{}': {}; going on with the same file",
+                       options_.path, std::strerror(errno));
+          opened_at_ = std::chrono::steady_clock::now();
+          return;
+        }
+        open_file();
+        if (gzip_file(moved, name(1))) {
+          ::unlink(moved.c_str());
+        } else {
+          spdlog::warn("jsonl sink: cannot compress '{}'; it is kept uncompressed", moved);
+        }
+        return;
+      }
+      if (::rename(options_.path.c_str(), name(1).c_str()) != 0) {
+        spdlog::warn("jsonl sink: cannot rotate '{}': {}; going on with the same file",
+                     options_.path, std::strerror(errno));
+        opened_at_ = std::chrono::steady_clock::now();
+        return;
+      }
+    }
+    if (!open_file()) {
+      // The old descriptor stays open (its file was renamed): nothing is lost, and the next
+      // batch tries again.
+      spdlog::warn("jsonl sink: cannot reopen '{}' after rotation: {}", options_.path,
+                   std::strerror(errno));
+    }
+  } catch (...) {  // std::bad_alloc building names: rotate another time
+  }
+}
+
+void jsonl_sink::after_batch() noexcept {
+  if (!owns_fd_) return;  // standard output
+  if (reopen_.exchange(false, std::memory_order_relaxed) && !open_file()) {
+    spdlog::warn("jsonl sink: cannot reopen '{}': {}; going on with the open file",
+                 options_.path, std::strerror(errno));
+  }
+  const bool by_size = options_.rotate_size > 0 && file_size_ >= options_.rotate_size;
+  const bool by_time = options_.rotate_interval.count() > 0 &&
+                       std::chrono::steady_clock::now() - opened_at_ >= options_.rotate_interval;
+  if (options_.fsync == jsonl_options::fsync_policy::batch) ::fdatasync(fd_);
+  if (by_size || by_time) {
+    if (options_.fsync != jsonl_options::fsync_policy::batch) ::fdatasync(fd_);
+    rotate();
+  }
 }
 
 jsonl_sink::~jsonl_sink() {
@@ -63,6 +170,7 @@ bool jsonl_sink::drain() noexcept {
       return false;
     }
     written_ += static_cast<std::size_t>(n);
+    file_size_ += static_cast<std::uint64_t>(n);
   }
   pending_.clear();
   written_ = 0;
@@ -116,6 +224,7 @@ write_result jsonl_sink::write(std::span<const record_ptr> batch) noexcept {
   batch_first_ = nullptr;
   batch_size_ = 0;
   encoded_ = 0;
+  after_batch();
   if (failing_) {
     spdlog::info("jsonl sink: writing to '{}' again after {} failed attempt(s)", options_.path,
                  burst_errors_);

@@ -3,6 +3,8 @@
 // standard output. See pipeline/sinks/jsonl/README.md for options and failure behaviour.
 #include "pipeline/sink.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -18,6 +20,17 @@ struct jsonl_options {
   /// Encoded lines are gathered per batch and written with one write(2) once the buffer holds
   /// at least this many bytes, and always at the end of the batch.
   std::size_t buffer_size = 64 * 1024;
+  /// Rotate once the file reaches this many bytes (checked after each batch); 0: never.
+  std::uint64_t rotate_size = 0;
+  /// Rotate when the file has been open this long; 0: never.
+  std::chrono::seconds rotate_interval{0};
+  /// Rotated files kept (PATH.1 newest ... PATH.N oldest); older ones are deleted.
+  std::size_t keep = 10;
+  /// gzip rotated files (PATH.1.gz ...).
+  bool compress = false;
+  /// When lines reach the disk: never fsync (the kernel writes them out; a power loss may lose
+  /// the last seconds), or after every batch.
+  enum class fsync_policy : std::uint8_t { never, batch } fsync = fsync_policy::never;
 };
 
 /// Writes each record as one JSON line. Each write(batch) hands the whole batch to the kernel
@@ -50,11 +63,21 @@ class jsonl_sink final : public sink {
   /// The path written to ("-" for standard output).
   const std::string& path() const noexcept { return options_.path; }
 
+  /// Close and reopen the file before the next write (SIGHUP, after logrotate moved it).
+  /// Thread-safe; a no-op for standard output.
+  void request_reopen() noexcept { reopen_.store(true, std::memory_order_relaxed); }
+
  private:
   /// Write pending_[written_..] out; true when all of it was written.
   bool drain() noexcept;
   /// Drop every pending line that has not started, keeping the rest of a torn line.
   void abandon_pending() noexcept;
+  /// Open options_.path for appending; false (logged) on failure.
+  bool open_file() noexcept;
+  /// After a complete batch: reopen if asked, rotate if due, fsync if the policy says so.
+  void after_batch() noexcept;
+  /// Shift PATH.N ... PATH.1, move PATH to PATH.1 (compressing it if asked), reopen PATH.
+  void rotate() noexcept;
 
   jsonl_options options_;
   int fd_ = -1;
@@ -69,6 +92,9 @@ class jsonl_sink final : public sink {
   std::size_t encoded_ = 0;  ///< records of that batch already encoded into pending_
   bool failing_ = false;  ///< inside an error burst (for rate-limited logging)
   std::uint64_t burst_errors_ = 0;
+  std::atomic<bool> reopen_{false};
+  std::uint64_t file_size_ = 0;  ///< bytes in the current file
+  std::chrono::steady_clock::time_point opened_at_;
 };
 
 }  // namespace trapsink::pipeline::sinks
