@@ -100,6 +100,42 @@ bool sink_runner::try_push(record_ptr r) noexcept {
   return true;
 }
 
+bool sink_runner::push(record_ptr r, bool may_wait) noexcept {
+  if (!may_wait || options_.overflow != sink_runner_options::overflow_policy::block) {
+    return try_push(std::move(r));
+  }
+  received_.inc();
+  bool notify = false;
+  try {
+    std::unique_lock lock(mu_);
+    if (queue_.size() >= options_.queue_capacity && !stopping_) {
+      ++waiting_producers_;
+      space_cv_.wait_for(lock, options_.block_timeout, [&] {
+        return stopping_ || queue_.size() < options_.queue_capacity;
+      });
+      --waiting_producers_;
+    }
+    if (stopping_) {
+      discarded_shutdown_.inc();
+      return false;
+    }
+    if (queue_.size() >= options_.queue_capacity) {
+      discarded_queue_full_.inc();
+      return false;
+    }
+    queue_.push_back(std::move(r));
+    if (wake_at_ != 0 && queue_.size() >= wake_at_) {
+      wake_at_ = 0;
+      notify = true;
+    }
+  } catch (...) {  // std::bad_alloc from the deque: treat as a full queue
+    discarded_queue_full_.inc();
+    return false;
+  }
+  if (notify) cv_.notify_one();
+  return true;
+}
+
 void sink_runner::stop(std::chrono::milliseconds deadline) {
   if (stopped_) return;
   {
@@ -112,6 +148,7 @@ void sink_runner::stop(std::chrono::milliseconds deadline) {
     }
   }
   cv_.notify_all();
+  space_cv_.notify_all();  // producers waiting for space give up
   if (thread_.joinable()) thread_.join();
   stopped_ = true;
 }
@@ -158,6 +195,7 @@ bool sink_runner::take_batch() {
     batch_.push_back(std::move(queue_.front()));
     queue_.pop_front();
   }
+  if (waiting_producers_ > 0) space_cv_.notify_all();
   return true;
 }
 

@@ -44,6 +44,13 @@ struct sink_runner_options {
   std::chrono::milliseconds max_backoff{1000};
   /// The deadline the destructor uses when stop() was not called.
   std::chrono::milliseconds destructor_deadline{5000};
+  /// What push() does when the queue is full: drop_newest refuses the record at once
+  /// (counted as discarded, reason queue_full); block waits up to block_timeout for space —
+  /// for records that may wait (traps) — and only then refuses it. Informs never wait: under
+  /// both policies a full queue means no acknowledgement, so the sender retransmits.
+  enum class overflow_policy : std::uint8_t { drop_newest, block } overflow =
+      overflow_policy::drop_newest;
+  std::chrono::milliseconds block_timeout{1000};
 };
 
 /// Runs one sink on its own thread behind a bounded queue (see the file comment).
@@ -62,6 +69,11 @@ class sink_runner {
   /// discarded with reason "queue_full" (or "shutdown" once stop() has begun), when the record
   /// was not accepted; the caller then must not acknowledge an inform carrying it.
   bool try_push(record_ptr r) noexcept;
+
+  /// Queue a record under the overflow policy: as try_push, except that under `block` a
+  /// record that may_wait waits up to block_timeout for space before it is refused (counted as
+  /// discarded, reason queue_full). Blocks the calling (receive) thread while it waits.
+  bool push(record_ptr r, bool may_wait) noexcept;
 
   /// Stop accepting records, write what is queued within `deadline`, flush the sink and join
   /// the thread. Records still queued (or a batch still being retried) when the deadline passes
@@ -103,6 +115,8 @@ class sink_runner {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
+  std::condition_variable space_cv_;  ///< producers waiting for space (block policy)
+  std::size_t waiting_producers_ = 0;
   std::deque<record_ptr> queue_;
   /// The consumer wants a notify once the queue holds this many records (0: not waiting).
   std::size_t wake_at_ = 0;

@@ -209,6 +209,41 @@ TEST(SinkRunner, QueueFullReturnsFalseAndCounts) {
   EXPECT_EQ(h.sent(), 5u);
 }
 
+TEST(SinkRunner, BlockPolicyWaitsForSpaceThenTimesOut) {
+  sink_runner_options o{.queue_capacity = 2, .max_batch = 1, .linger = 0ms};
+  o.overflow = sink_runner_options::overflow_policy::block;
+  o.block_timeout = 200ms;
+  harness h(o);
+  h.fake->set_gate(true);
+  ASSERT_TRUE(h.runner->push(samples::numbered(0), true));
+  ASSERT_TRUE(h.fake->wait_entered(5s));  // record 0 is being written; the gate holds it
+  ASSERT_TRUE(h.runner->push(samples::numbered(1), true));
+  ASSERT_TRUE(h.runner->push(samples::numbered(2), true));  // the queue is full now
+  // An inform (may not wait) is refused at once, even under block.
+  EXPECT_FALSE(h.runner->push(samples::numbered(90), false));
+  // A trap waits; opening the gate frees space within the timeout, so it is accepted.
+  std::thread opener([&] {
+    std::this_thread::sleep_for(50ms);
+    h.fake->set_gate(false);
+  });
+  EXPECT_TRUE(h.runner->push(samples::numbered(3), true));
+  opener.join();
+  // With the sink held again and the queue full, a waiting trap gives up after the timeout.
+  while (h.fake->delivered().size() < 4) std::this_thread::sleep_for(1ms);  // 0..3 written
+  h.fake->set_gate(true);
+  ASSERT_TRUE(h.runner->push(samples::numbered(4), true));
+  while (h.fake->calls().size() < 5) std::this_thread::sleep_for(1ms);  // 4 held at the gate
+  ASSERT_TRUE(h.runner->push(samples::numbered(5), true));
+  ASSERT_TRUE(h.runner->push(samples::numbered(6), true));
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_FALSE(h.runner->push(samples::numbered(91), true));
+  EXPECT_GE(std::chrono::steady_clock::now() - before, 200ms);
+  EXPECT_EQ(h.discarded("queue_full"), 2u);  // 90 and 91
+  h.fake->set_gate(false);
+  h.runner->stop(10s);
+  EXPECT_EQ(h.fake->delivered(), ids(0, 7));
+}
+
 TEST(SinkRunner, StopDrainsEverythingQueued) {
   harness h({.max_batch = 10, .linger = 0ms});
   h.fake->set_gate(true);
