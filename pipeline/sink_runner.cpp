@@ -58,8 +58,7 @@ sink_runner::sink_runner(std::unique_ptr<sink> s, core::metrics_registry& metric
       name_(options_.instance.empty() ? std::string(sink_->name()) : options_.instance),
       received_(metrics.get("trapsink_sink_received_total", labels(name_),
                             "Records offered to a sink's queue.")),
-      sent_(metrics.get("trapsink_sink_sent_total", labels(name_),
-                        "Records a sink accepted.")),
+      sent_(metrics.get("trapsink_sink_sent_total", labels(name_), "Records a sink accepted.")),
       errors_(metrics.get("trapsink_sink_errors_total", labels(name_),
                           "Sink write calls that answered retry or drop.")),
       discarded_queue_full_(metrics.get("trapsink_sink_discarded_total",
@@ -110,9 +109,8 @@ bool sink_runner::push(record_ptr r, bool may_wait) noexcept {
     std::unique_lock lock(mu_);
     if (queue_.size() >= options_.queue_capacity && !stopping_) {
       ++waiting_producers_;
-      space_cv_.wait_for(lock, options_.block_timeout, [&] {
-        return stopping_ || queue_.size() < options_.queue_capacity;
-      });
+      space_cv_.wait_for(lock, options_.block_timeout,
+                         [&] { return stopping_ || queue_.size() < options_.queue_capacity; });
       --waiting_producers_;
     }
     if (stopping_) {
@@ -218,9 +216,10 @@ void sink_runner::deliver() {
     if (res == write_result::drop) {
       discarded_write_failed_.inc(n);
       if (!failing_) {
-        spdlog::error("sink {}: write rejected a batch of {} record(s); discarded (counted in "
-                      "trapsink_sink_discarded_total{{reason=\"write_failed\"}})",
-                      name_, n);
+        spdlog::error(
+            "sink {}: write rejected a batch of {} record(s); discarded (counted in "
+            "trapsink_sink_discarded_total{{reason=\"write_failed\"}})",
+            name_, n);
       }
       failing_ = true;
       return;

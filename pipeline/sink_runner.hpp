@@ -11,10 +11,6 @@
 //                                               "queue_full", "write_failed", "shutdown"
 //
 // Once stop() has returned, received == sent + the sum of discarded over all reasons.
-#include "core/metrics.hpp"
-#include "pipeline/record/record.hpp"
-#include "pipeline/sink.hpp"
-
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -24,6 +20,10 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "core/metrics.hpp"
+#include "pipeline/record/record.hpp"
+#include "pipeline/sink.hpp"
 
 namespace trapsink::pipeline {
 
@@ -48,8 +48,10 @@ struct sink_runner_options {
   /// (counted as discarded, reason queue_full); block waits up to block_timeout for space —
   /// for records that may wait (traps) — and only then refuses it. Informs never wait: under
   /// both policies a full queue means no acknowledgement, so the sender retransmits.
-  enum class overflow_policy : std::uint8_t { drop_newest, block } overflow =
-      overflow_policy::drop_newest;
+  enum class overflow_policy : std::uint8_t {
+    drop_newest,
+    block
+  } overflow = overflow_policy::drop_newest;
   std::chrono::milliseconds block_timeout{1000};
 };
 

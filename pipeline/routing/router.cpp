@@ -114,8 +114,8 @@ router::router(std::vector<route> routes, const std::vector<std::string>& defaul
                const std::vector<std::string>& sink_names, core::metrics_registry& metrics)
     : sink_names_(sink_names) {
   if (sink_names_.size() > 64) {
-    throw std::invalid_argument(fmt::format("{} sinks are configured; at most 64 are supported",
-                                            sink_names_.size()));
+    throw std::invalid_argument(
+        fmt::format("{} sinks are configured; at most 64 are supported", sink_names_.size()));
   }
   for (std::size_t i = 0; i < sink_names_.size(); ++i) all_ |= std::uint64_t{1} << i;
   default_mask_ = mask_of(default_sinks, "the default route");
@@ -141,7 +141,8 @@ std::uint64_t router::mask_of(const std::vector<std::string>& sinks,
     if (it == sink_names_.end()) {
       throw std::invalid_argument(
           fmt::format("{} sends to sink '{}', which is not configured (configured: {})", where, s,
-                      sink_names_.empty() ? std::string("none") : fmt::format("{}", fmt::join(sink_names_, ", "))));
+                      sink_names_.empty() ? std::string("none")
+                                          : fmt::format("{}", fmt::join(sink_names_, ", "))));
     }
     mask |= std::uint64_t{1} << static_cast<std::size_t>(it - sink_names_.begin());
   }

@@ -4,15 +4,15 @@
 // added and the next routes are tried too. A record no route decides goes to the default sinks.
 // Conditions within a route must all hold; the values listed for one condition are
 // alternatives (source in any of these prefixes, trap under any of these OIDs, ...).
-#include "core/cidr.hpp"
-#include "core/metrics.hpp"
-#include "pipeline/record/record.hpp"
-#include "snmp/ber/oid.hpp"
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "core/cidr.hpp"
+#include "core/metrics.hpp"
+#include "pipeline/record/record.hpp"
+#include "snmp/ber/oid.hpp"
 
 namespace re2 {
 class RE2;
@@ -36,8 +36,8 @@ struct varbind_condition {
   enum class op : std::uint8_t { equals, not_equals, range, regex };
   oid_pattern name;
   op how = op::equals;
-  std::string text;                    ///< equals / not_equals
-  double min = 0;                      ///< range, inclusive (numeric types only)
+  std::string text;  ///< equals / not_equals
+  double min = 0;    ///< range, inclusive (numeric types only)
   double max = 0;
   std::shared_ptr<const re2::RE2> re;  ///< regex, unanchored (RE2 syntax, linear time)
 
@@ -48,11 +48,11 @@ struct varbind_condition {
 
 /// The conditions of a route; an empty list places no condition.
 struct route_match {
-  std::vector<core::cidr> sources;       ///< source address in one of these prefixes
-  std::vector<std::string> versions;     ///< "1", "2c", "3"
-  std::vector<std::string> communities;  ///< v1/v2c community (exact)
-  std::vector<std::string> users;        ///< v3 USM user (exact)
-  std::vector<oid_pattern> traps;        ///< snmpTrapOID.0 (v1: the RFC 3584 mapping)
+  std::vector<core::cidr> sources;          ///< source address in one of these prefixes
+  std::vector<std::string> versions;        ///< "1", "2c", "3"
+  std::vector<std::string> communities;     ///< v1/v2c community (exact)
+  std::vector<std::string> users;           ///< v3 USM user (exact)
+  std::vector<oid_pattern> traps;           ///< snmpTrapOID.0 (v1: the RFC 3584 mapping)
   std::vector<varbind_condition> varbinds;  ///< every one must hold
 
   bool matches(const record& r) const;

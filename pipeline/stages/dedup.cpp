@@ -1,13 +1,13 @@
 #include "pipeline/stages/dedup.hpp"
 
-#include "pipeline/record/record_json.hpp"
-#include "pipeline/stages/summary.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <stdexcept>
+
+#include "pipeline/record/record_json.hpp"
+#include "pipeline/stages/summary.hpp"
 
 namespace trapsink::pipeline {
 namespace {
@@ -28,8 +28,8 @@ deduplicator::deduplicator(dedup_options o, core::metrics_registry& metrics, std
                                 "dedup windows closed early because max_keys was reached")) {
   for (const auto& f : opts_.key_fields) {
     if (std::find(known_fields.begin(), known_fields.end(), f) == known_fields.end()) {
-      throw std::invalid_argument(fmt::format(
-          "dedup key field '{}' is unknown (use: {})", f, fmt::join(known_fields, ", ")));
+      throw std::invalid_argument(fmt::format("dedup key field '{}' is unknown (use: {})", f,
+                                              fmt::join(known_fields, ", ")));
     }
   }
   opts_.max_keys = std::max<std::size_t>(opts_.max_keys, 1);

@@ -2,15 +2,15 @@
 // Dedup: within a window, records with the same key (chosen fields) after the first are folded:
 // counted, not forwarded. When the window of a key that folded anything closes, one summary
 // record says how many were folded (kind "dedup"). Thread-compatible (one pipeline thread).
-#include "core/metrics.hpp"
-#include "pipeline/record/record.hpp"
-
 #include <chrono>
 #include <cstddef>
 #include <deque>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "core/metrics.hpp"
+#include "pipeline/record/record.hpp"
 
 namespace trapsink::pipeline {
 

@@ -1,11 +1,11 @@
 #include "pipeline/stages/rate_limit.hpp"
 
-#include "pipeline/stages/summary.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <stdexcept>
+
+#include "pipeline/stages/summary.hpp"
 
 namespace trapsink::pipeline {
 
@@ -17,13 +17,16 @@ rate_limiter::rate_limiter(rate_limit_options o, core::metrics_registry& metrics
       suppressed_trap_(metrics.get("trapsink_rate_limit_suppressed_total",
                                    fmt::format("stage=\"{}\",by=\"trap\"", name),
                                    "records suppressed by a rate limit")),
-      summaries_(metrics.get("trapsink_rate_limit_summaries_total", fmt::format("stage=\"{}\"", name),
+      summaries_(metrics.get("trapsink_rate_limit_summaries_total",
+                             fmt::format("stage=\"{}\"", name),
                              "summary records emitted for suppressed records")) {
   for (double v : {o.per_source_rate, o.per_source_burst, o.per_trap_rate, o.per_trap_burst}) {
     if (v < 0) throw std::invalid_argument("rate limits and bursts cannot be negative");
   }
-  source_ = {o.per_source_rate, o.per_source_burst > 0 ? o.per_source_burst : o.per_source_rate,
-             "source", {}};
+  source_ = {o.per_source_rate,
+             o.per_source_burst > 0 ? o.per_source_burst : o.per_source_rate,
+             "source",
+             {}};
   trap_ = {o.per_trap_rate, o.per_trap_burst > 0 ? o.per_trap_burst : o.per_trap_rate, "trap", {}};
   // A burst below one record would suppress everything.
   source_.burst = std::max(source_.burst, 1.0);

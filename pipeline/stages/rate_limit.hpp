@@ -2,13 +2,13 @@
 // Storm control: token buckets per source address and per trap OID. A record over either
 // bucket is suppressed — counted, not forwarded — and every interval each key that suppressed
 // anything yields one summary record (kind "rate_limit") saying how many. Thread-compatible.
-#include "core/metrics.hpp"
-#include "pipeline/record/record.hpp"
-
 #include <chrono>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "core/metrics.hpp"
+#include "pipeline/record/record.hpp"
 
 namespace trapsink::pipeline {
 
@@ -27,7 +27,8 @@ class rate_limiter {
  public:
   using clock = std::chrono::steady_clock;
   /// Throws std::invalid_argument for a negative rate or burst.
-  rate_limiter(rate_limit_options o, core::metrics_registry& metrics, std::string name = "rate_limit");
+  rate_limiter(rate_limit_options o, core::metrics_registry& metrics,
+               std::string name = "rate_limit");
 
   /// True when r may go on; false when it is suppressed.
   bool admit(const record_ptr& r, clock::time_point now);

@@ -1,11 +1,11 @@
 #pragma once
 // Records folded by dedup or suppressed by rate limiting are never lost without a trace: each
 // stage emits a summary record saying how many it held back, of what, and when.
-#include "pipeline/record/record.hpp"
-
 #include <chrono>
 #include <cstdint>
 #include <string>
+
+#include "pipeline/record/record.hpp"
 
 namespace trapsink::pipeline {
 

@@ -125,8 +125,8 @@ void jsonl_sink::rotate() noexcept {
 void jsonl_sink::after_batch() noexcept {
   if (!owns_fd_) return;  // standard output
   if (reopen_.exchange(false, std::memory_order_relaxed) && !open_file()) {
-    spdlog::warn("jsonl sink: cannot reopen '{}': {}; going on with the open file",
-                 options_.path, std::strerror(errno));
+    spdlog::warn("jsonl sink: cannot reopen '{}': {}; going on with the open file", options_.path,
+                 std::strerror(errno));
   }
   const bool by_size = options_.rotate_size > 0 && file_size_ >= options_.rotate_size;
   const bool by_time = options_.rotate_interval.count() > 0 &&

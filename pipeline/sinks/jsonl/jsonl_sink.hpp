@@ -1,8 +1,6 @@
 #pragma once
 // The JSON-lines sink: one record per line (docs/record.md), appended to a file or written to
 // standard output. See pipeline/sinks/jsonl/README.md for options and failure behaviour.
-#include "pipeline/sink.hpp"
-
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -10,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "pipeline/sink.hpp"
 
 namespace trapsink::pipeline::sinks {
 
@@ -90,7 +90,7 @@ class jsonl_sink final : public sink {
   std::string batch_first_id_;  ///< id of that first record, to tell a retry from a new batch
   std::size_t batch_size_ = 0;
   std::size_t encoded_ = 0;  ///< records of that batch already encoded into pending_
-  bool failing_ = false;  ///< inside an error burst (for rate-limited logging)
+  bool failing_ = false;     ///< inside an error burst (for rate-limited logging)
   std::uint64_t burst_errors_ = 0;
   std::atomic<bool> reopen_{false};
   std::uint64_t file_size_ = 0;  ///< bytes in the current file

@@ -2,9 +2,9 @@
 // `continue` accumulates, drop routes and unknown sinks, and the counters.
 #include "pipeline/routing/router.hpp"
 
-#include "tests/unit/pipeline/sample_records.hpp"
-
 #include <gtest/gtest.h>
+
+#include "tests/unit/pipeline/sample_records.hpp"
 
 namespace trapsink::pipeline {
 namespace {
@@ -73,9 +73,7 @@ TEST(Router, DropRoutesAreCounted) {
 
 TEST(Router, EachConditionKind) {
   const auto rec = sample_v2c();  // v2c, community public, 192.0.2.10, linkDown, ifIndex.2 = 2
-  auto check = [&](route_match when, bool expected) {
-    EXPECT_EQ(when.matches(rec), expected);
-  };
+  auto check = [&](route_match when, bool expected) { EXPECT_EQ(when.matches(rec), expected); };
   route_match m;
   m.versions = {"1", "3"};
   check(m, false);

@@ -1,11 +1,10 @@
 // Dedup and rate limiting: what passes, what is held back, and the summary records that account
 // for every record held back (kind, count, first and last times).
+#include <gtest/gtest.h>
+
 #include "pipeline/stages/dedup.hpp"
 #include "pipeline/stages/rate_limit.hpp"
-
 #include "tests/unit/pipeline/sample_records.hpp"
-
-#include <gtest/gtest.h>
 
 namespace trapsink::pipeline {
 namespace {
@@ -45,8 +44,10 @@ TEST(Dedup, FoldsIdenticalRecordsWithinTheWindowAndSummarisesThem) {
   EXPECT_EQ(s.source.address, "192.0.2.10");
   EXPECT_EQ(m.get("trapsink_dedup_folded_total", "stage=\"dedup\"").value(), 2u);
   // The JSON form carries the summary.
-  EXPECT_NE(to_json(s).find(R"("summary":{"kind":"dedup","count":2,"first":"2026-11-21T17:29:04.123456Z","last":"2026-11-21T17:29:05.123456Z"})"),
-            std::string::npos)
+  EXPECT_NE(
+      to_json(s).find(
+          R"("summary":{"kind":"dedup","count":2,"first":"2026-11-21T17:29:04.123456Z","last":"2026-11-21T17:29:05.123456Z"})"),
+      std::string::npos)
       << to_json(s);
   // After the window the same record passes again.
   EXPECT_TRUE(d.admit(at(samples::sample_v2c(), 20), t0 + 20s));
@@ -89,13 +90,14 @@ TEST(RateLimit, PerSourceBucketSuppressesAndSummarises) {
   const auto t0 = clock::time_point{} + 1h;
   int passed = 0;
   for (int i = 0; i < 10; ++i) passed += r.admit(at(samples::sample_v2c(), i), t0);
-  EXPECT_EQ(passed, 2);  // the burst
+  EXPECT_EQ(passed, 2);                                                    // the burst
   EXPECT_TRUE(r.admit(at(samples::sample_v2c(), 0, "198.51.100.1"), t0));  // another source
-  EXPECT_TRUE(r.admit(at(samples::sample_v2c(), 11), t0 + 1s));  // refilled 2 tokens
+  EXPECT_TRUE(r.admit(at(samples::sample_v2c(), 11), t0 + 1s));            // refilled 2 tokens
   EXPECT_TRUE(r.admit(at(samples::sample_v2c(), 12), t0 + 1s));
   EXPECT_FALSE(r.admit(at(samples::sample_v2c(), 13), t0 + 1s));
-  EXPECT_EQ(m.get("trapsink_rate_limit_suppressed_total", "stage=\"rate_limit\",by=\"source\"").value(),
-            9u);
+  EXPECT_EQ(
+      m.get("trapsink_rate_limit_suppressed_total", "stage=\"rate_limit\",by=\"source\"").value(),
+      9u);
   EXPECT_TRUE(r.expire(t0 + 5s).empty());
   auto s = r.expire(t0 + 10s);
   ASSERT_EQ(s.size(), 1u);

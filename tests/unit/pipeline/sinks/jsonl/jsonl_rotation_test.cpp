@@ -1,8 +1,5 @@
 // JSON-lines rotation against real files: by size and by time, files kept, gzip of rotated
 // files, reopen after an external move (logrotate), and nothing lost or torn across files.
-#include "pipeline/sinks/jsonl/jsonl_sink.hpp"
-#include "tests/unit/pipeline/sample_records.hpp"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -11,6 +8,9 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "pipeline/sinks/jsonl/jsonl_sink.hpp"
+#include "tests/unit/pipeline/sample_records.hpp"
 
 namespace trapsink::pipeline::sinks {
 namespace {
@@ -41,7 +41,8 @@ class JsonlRotation : public ::testing::Test {
     std::string out;
     char buf[4096];
     int n = 0;
-    while (f != nullptr && (n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    while (f != nullptr && (n = gzread(f, buf, sizeof buf)) > 0)
+      out.append(buf, static_cast<std::size_t>(n));
     if (f != nullptr) gzclose(f);
     return out;
   }

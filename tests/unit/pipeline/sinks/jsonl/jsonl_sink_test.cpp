@@ -1,7 +1,5 @@
 // The JSON-lines sink against real files.
-#include "pipeline/sink_runner.hpp"
 #include "pipeline/sinks/jsonl/jsonl_sink.hpp"
-#include "tests/unit/pipeline/sample_records.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -13,6 +11,9 @@
 #include <string>
 #include <system_error>
 #include <vector>
+
+#include "pipeline/sink_runner.hpp"
+#include "tests/unit/pipeline/sample_records.hpp"
 
 namespace trapsink::pipeline::sinks {
 namespace {
@@ -68,14 +69,13 @@ TEST_F(JsonlSink, WritesOneExactLinePerRecord) {
     const auto b2 = batch_of({samples::sample_v2c()});
     EXPECT_EQ(s.write(b1), write_result::ok);
     // "sent" means in the file: visible before flush() or close.
-    EXPECT_EQ(slurp(path), std::string(samples::sample_v1_json()) + "\n" +
-                               samples::sample_v2c_json() + "\n");
+    EXPECT_EQ(slurp(path),
+              std::string(samples::sample_v1_json()) + "\n" + samples::sample_v2c_json() + "\n");
     EXPECT_EQ(s.write(b2), write_result::ok);
     s.flush();
   }
   EXPECT_EQ(slurp(path), std::string(samples::sample_v1_json()) + "\n" +
-                             samples::sample_v2c_json() + "\n" + samples::sample_v2c_json() +
-                             "\n");
+                             samples::sample_v2c_json() + "\n" + samples::sample_v2c_json() + "\n");
 }
 
 TEST_F(JsonlSink, SmallBufferSplitsWritesButNotLines) {
@@ -91,9 +91,7 @@ TEST_F(JsonlSink, SmallBufferSplitsWritesButNotLines) {
 
 TEST_F(JsonlSink, AppendsToAnExistingFileAndCreatesWithMode0640) {
   const auto path = dir_ / "existing.jsonl";
-  {
-    std::ofstream(path) << "previous line\n";
-  }
+  { std::ofstream(path) << "previous line\n"; }
   {
     jsonl_sink s({.path = path.string()});
     EXPECT_EQ(s.write(batch_of({samples::sample_v1()})), write_result::ok);
@@ -137,8 +135,8 @@ TEST_F(JsonlSink, UnderARunnerEveryRecordReachesTheFile) {
   const auto path = dir_ / "runner.jsonl";
   core::metrics_registry metrics;
   {
-    sink_runner runner(std::make_unique<jsonl_sink>(jsonl_options{.path = path.string()}),
-                       metrics, {.max_batch = 32, .linger = std::chrono::milliseconds{1}});
+    sink_runner runner(std::make_unique<jsonl_sink>(jsonl_options{.path = path.string()}), metrics,
+                       {.max_batch = 32, .linger = std::chrono::milliseconds{1}});
     for (int i = 0; i < 1000; ++i) ASSERT_TRUE(runner.try_push(samples::numbered(i)));
     runner.stop(std::chrono::seconds{10});
   }
