@@ -1,15 +1,16 @@
 // trapsink: one binary, one subcommand per task. Exit codes (docs/cli.md):
 //   0 success, 1 runtime failure (cannot bind, cannot open an output), 2 bad arguments.
-#include "cli/check_config_command.hpp"
-#include "cli/serve_command.hpp"
-
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 #include <stdexcept>
+
+#include "cli/check_config_command.hpp"
+#include "cli/query_command.hpp"
+#include "cli/serve_command.hpp"
 
 namespace {
 constexpr const char* version = "0.1.0";
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
 
   auto serve = trapsink::cli::add_serve_command(app);
   auto check_config = trapsink::cli::add_check_config_command(app);
+  auto query = trapsink::cli::add_query_command(app);
 
   try {
     app.parse(argc, argv);
@@ -41,7 +43,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "trapsink: " << e.what() << "\nRun 'trapsink --help' or 'trapsink serve --help'.\n";
+    std::cerr << "trapsink: " << e.what()
+              << "\nRun 'trapsink --help' or 'trapsink serve --help'.\n";
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(log_level));
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("serve")) return serve();
     if (app.got_subcommand("check-config")) return check_config();
+    if (app.got_subcommand("query")) return query();
   } catch (const std::invalid_argument& e) {
     std::cerr << "trapsink: " << e.what() << '\n';
     return 2;

@@ -1,15 +1,15 @@
 #include "cli/serve_command.hpp"
 
-#include "config/config.hpp"
-#include "config/netsnmp_users.hpp"
-#include "receiver/server.hpp"
-
 #include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "config/config.hpp"
+#include "config/netsnmp_users.hpp"
+#include "receiver/server.hpp"
 
 namespace trapsink::cli {
 
@@ -23,10 +23,21 @@ std::shared_ptr<server_flags> add_server_flags(CLI::App& cmd) {
                  "Listen address, repeatable: udp:ADDR:PORT or udp6:[ADDR]:PORT "
                  "(default: udp:127.0.0.1:1162 and udp6:[::1]:1162)")
       ->type_name("ADDR");
-  f->jsonl_opt =
-      cmd.add_option("--jsonl", f->jsonl, "Write records as JSON lines to FILE ('-' = stdout)")
-          ->type_name("FILE")
-          ->capture_default_str();
+  f->jsonl_opt = cmd.add_option("--jsonl", f->jsonl,
+                                "Write records as JSON lines to FILE ('-' = stdout, 'none' = off)")
+                     ->type_name("FILE")
+                     ->capture_default_str();
+  f->sqlite_opt = cmd.add_option("--sqlite", f->sqlite,
+                                 "Also store records in this SQLite database (created if absent; "
+                                 "docs/storage.md); JSON lines stay on unless --jsonl none")
+                      ->type_name("FILE");
+  f->kafka_brokers_opt = cmd.add_option("--kafka-brokers", f->kafka_brokers,
+                                        "Also forward records to Kafka at these bootstrap servers "
+                                        "(HOST:PORT[,HOST:PORT]; docs/kafka.md)")
+                             ->type_name("HOSTS");
+  f->kafka_topic_opt = cmd.add_option("--kafka-topic", f->kafka_topic,
+                                      "The Kafka topic, a template (default: trapsink.events)")
+                           ->type_name("NAME");
   cmd.add_option("--community", f->communities,
                  "Accept this community (v1/v2c), repeatable (default: public)")
       ->type_name("NAME");
@@ -70,7 +81,31 @@ receiver::server_options resolve_server_options(const server_flags& f) {
     for (const auto& c : f.communities) o.communities.communities.push_back({c, {}});
   }
   if (f.any_community_opt->count() > 0) o.communities.any_community = f.any_community;
-  if (f.jsonl_opt->count() > 0) o.jsonl = f.jsonl;
+  if (f.jsonl_opt->count() > 0) {
+    if (f.jsonl.empty()) {
+      throw config::config_error("--jsonl: give a file path, '-' for standard output, or 'none'");
+    }
+    o.jsonl = f.jsonl;
+  }
+  if (f.sqlite_opt->count() > 0) {
+    if (f.sqlite.empty()) throw config::config_error("--sqlite: the database path is empty");
+    // Keeps the file's retention and synchronous settings; only the path changes.
+    if (!o.sqlite) o.sqlite.emplace();
+    o.sqlite->path = f.sqlite;
+  }
+  if (f.kafka_brokers_opt->count() > 0) {
+    if (f.kafka_brokers.empty()) throw config::config_error("--kafka-brokers: the list is empty");
+    if (!o.kafka) o.kafka.emplace();
+    o.kafka->brokers = f.kafka_brokers;
+  }
+  if (f.kafka_topic_opt->count() > 0) {
+    if (!o.kafka) {
+      throw config::config_error(
+          "--kafka-topic needs Kafka: give --kafka-brokers HOST:PORT (or "
+          "'kafka:' in the configuration file)");
+    }
+    o.kafka->topic = f.kafka_topic;
+  }
   if (f.queue_capacity_opt->count() > 0) o.queue_capacity = f.queue_capacity;
   if (f.dedup_window_opt->count() > 0) {
     o.inform_dedup_window =

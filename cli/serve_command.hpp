@@ -1,15 +1,14 @@
 #pragma once
 // `trapsink serve`: argument parsing only; the work is in receiver/server. The flags that shape
 // server_options are shared with `trapsink check-config`.
-#include "receiver/server.hpp"
-
 #include <CLI/CLI.hpp>
-
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "receiver/server.hpp"
 
 namespace trapsink::cli {
 
@@ -21,6 +20,9 @@ struct server_flags {
   std::vector<std::string> communities;
   bool any_community = false;
   std::string jsonl = "-";
+  std::string sqlite;
+  std::string kafka_brokers;
+  std::string kafka_topic;
   std::size_t queue_capacity = 65536;
   double dedup_window_s = 60;
   std::vector<std::string> users_from;
@@ -31,6 +33,9 @@ struct server_flags {
   CLI::Option* config_opt = nullptr;
   CLI::Option* any_community_opt = nullptr;
   CLI::Option* jsonl_opt = nullptr;
+  CLI::Option* sqlite_opt = nullptr;
+  CLI::Option* kafka_brokers_opt = nullptr;
+  CLI::Option* kafka_topic_opt = nullptr;
   CLI::Option* queue_capacity_opt = nullptr;
   CLI::Option* dedup_window_opt = nullptr;
   CLI::Option* engine_id_opt = nullptr;

@@ -1,9 +1,5 @@
 #include "config/config.hpp"
 
-#include "config/netsnmp_users.hpp"
-#include "config/parse_util.hpp"
-#include "core/cidr.hpp"
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
@@ -19,6 +15,11 @@
 #include <span>
 #include <utility>
 
+#include "config/netsnmp_users.hpp"
+#include "config/parse_util.hpp"
+#include "core/cidr.hpp"
+#include "pipeline/sinks/kafka/kafka_sink.hpp"
+
 namespace trapsink::config {
 namespace {
 
@@ -28,24 +29,50 @@ using snmp::usm::priv_protocol;
 using snmp::usm::security_level;
 using snmp::usm::user_config;
 
-constexpr std::array<std::string_view, 13> top_keys{
-    "listen",         "communities",         "any_community",     "jsonl",
-    "queue_capacity", "inform_dedup_window", "shutdown_deadline", "engine_id",
-    "state_dir",      "key_cache_size",      "remote_engine_limit", "users_from",
-    "users"};
+constexpr std::array<std::string_view, 15> top_keys{"listen",
+                                                    "communities",
+                                                    "any_community",
+                                                    "jsonl",
+                                                    "sqlite",
+                                                    "kafka",
+                                                    "queue_capacity",
+                                                    "inform_dedup_window",
+                                                    "shutdown_deadline",
+                                                    "engine_id",
+                                                    "state_dir",
+                                                    "key_cache_size",
+                                                    "remote_engine_limit",
+                                                    "users_from",
+                                                    "users"};
+constexpr std::array<std::string_view, 9> kafka_keys{
+    "brokers",       "topic",         "key",       "headers",        "properties",
+    "delivery_wait", "flush_timeout", "spool_dir", "spool_max_bytes"};
+constexpr std::array<std::string_view, 4> sqlite_keys{"path", "retention_age", "retention_rows",
+                                                      "synchronous"};
 constexpr std::array<std::string_view, 2> community_keys{"name", "allow_from"};
-constexpr std::array<std::string_view, 13> user_keys{
-    "name",          "auth_protocol",      "auth_passphrase", "auth_master_key",
-    "auth_localized_key", "priv_protocol", "priv_passphrase", "priv_master_key",
-    "priv_localized_key", "min_level",     "engine_ids",      "allow_from",
-    "replay_protection"};
+constexpr std::array<std::string_view, 13> user_keys{"name",
+                                                     "auth_protocol",
+                                                     "auth_passphrase",
+                                                     "auth_master_key",
+                                                     "auth_localized_key",
+                                                     "priv_protocol",
+                                                     "priv_passphrase",
+                                                     "priv_master_key",
+                                                     "priv_localized_key",
+                                                     "min_level",
+                                                     "engine_ids",
+                                                     "allow_from",
+                                                     "replay_protection"};
 /// Keys whose values are secrets: never repeated in a message.
-constexpr std::array<std::string_view, 6> secret_keys{
-    "auth_passphrase", "auth_master_key", "auth_localized_key",
-    "priv_passphrase", "priv_master_key", "priv_localized_key"};
+constexpr std::array<std::string_view, 6> secret_keys{"auth_passphrase",    "auth_master_key",
+                                                      "auth_localized_key", "priv_passphrase",
+                                                      "priv_master_key",    "priv_localized_key"};
 
 constexpr std::uint64_t max_queue_capacity = std::uint64_t{1} << 26;
 constexpr std::chrono::milliseconds max_duration{std::chrono::hours(24)};
+/// The longest retention_age: 100 years (far enough to mean "forever", short enough that
+/// "now - age" cannot overflow).
+constexpr std::chrono::milliseconds max_retention_age{std::chrono::hours(24) * 36500};
 
 bool contains(std::span<const std::string_view> list, std::string_view word) {
   return std::find(list.begin(), list.end(), word) != list.end();
@@ -63,10 +90,14 @@ std::string join(std::span<const std::string_view> words) {
 /// What a node holds, for "expected X, got Y" (never the value itself).
 std::string_view kind_of(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Scalar: return "a single value";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    default: return "nothing";
+    case YAML::NodeType::Scalar:
+      return "a single value";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    default:
+      return "nothing";
   }
 }
 
@@ -82,8 +113,8 @@ struct entry {
 };
 
 const entry* find(const std::vector<entry>& fields, std::string_view key) {
-  auto it = std::find_if(fields.begin(), fields.end(),
-                         [&](const entry& e) { return e.key == key; });
+  auto it =
+      std::find_if(fields.begin(), fields.end(), [&](const entry& e) { return e.key == key; });
   return it == fields.end() ? nullptr : &*it;
 }
 
@@ -126,6 +157,10 @@ class loader {
     } else if (k == "jsonl") {
       o_.jsonl = string_value(e);
       if (o_.jsonl.empty()) fail(mark(e), "jsonl: give a file path, or \"-\" for standard output");
+    } else if (k == "sqlite") {
+      apply_sqlite(e);
+    } else if (k == "kafka") {
+      apply_kafka(e);
     } else if (k == "queue_capacity") {
       o_.queue_capacity = static_cast<std::size_t>(integer_value(e, 1, max_queue_capacity));
     } else if (k == "inform_dedup_window") {
@@ -144,11 +179,11 @@ class loader {
     } else if (k == "state_dir") {
       o_.state_dir = string_value(e);
     } else if (k == "key_cache_size") {
-      o_.key_cache_size = static_cast<std::size_t>(
-          integer_value(e, 1, std::numeric_limits<std::uint32_t>::max()));
+      o_.key_cache_size =
+          static_cast<std::size_t>(integer_value(e, 1, std::numeric_limits<std::uint32_t>::max()));
     } else if (k == "remote_engine_limit") {
-      o_.remote_engine_limit = static_cast<std::size_t>(
-          integer_value(e, 1, std::numeric_limits<std::uint32_t>::max()));
+      o_.remote_engine_limit =
+          static_cast<std::size_t>(integer_value(e, 1, std::numeric_limits<std::uint32_t>::max()));
     } else if (k == "users_from") {
       apply_users_from(e);
     } else if (k == "users") {
@@ -212,10 +247,10 @@ class loader {
       }
     }
     // Something that is not a key name (a passphrase written where a key belongs?): not shown.
-    const bool key_like = key.size() <= 40 && std::all_of(key.begin(), key.end(), [](char c) {
-                            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' ||
-                                   c == '-';
-                          });
+    const bool key_like =
+        key.size() <= 40 && std::all_of(key.begin(), key.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+        });
     if (!key_like) {
       fail(k.Mark(), fmt::format("unknown key{} (not shown: it does not look like a key name and "
                                  "may be a secret; known keys: {})",
@@ -275,6 +310,114 @@ class loader {
     return v;
   }
 
+  /// `sqlite`: a path, or a map {path, retention_age, retention_rows, synchronous}.
+  void apply_sqlite(const entry& e) {
+    pipeline::sinks::sqlite_options sq;
+    if (e.value.IsScalar()) {
+      sq.path = string_value(e);
+    } else if (e.value.IsMap()) {
+      const auto fields = collect(e.value, " in sqlite", sqlite_keys);
+      const entry* path = find(fields, "path");
+      if (path == nullptr) {
+        fail(mark(e),
+             "sqlite: the map needs 'path' (the database file, e.g. "
+             "/var/lib/trapsink/events.db)");
+      }
+      sq.path = string_value(*path);
+      if (const entry* age = find(fields, "retention_age")) {
+        sq.retention_age = long_duration_value(*age);
+      }
+      if (const entry* rows = find(fields, "retention_rows")) {
+        sq.retention_rows = integer_value(
+            *rows, 0, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+      }
+      if (const entry* sync = find(fields, "synchronous")) {
+        const std::string v = string_value(*sync);
+        if (detail::iequals(v, "normal")) {
+          sq.synchronous = pipeline::sinks::sqlite_synchronous::normal;
+        } else if (detail::iequals(v, "full")) {
+          sq.synchronous = pipeline::sinks::sqlite_synchronous::full;
+        } else {
+          fail(mark(*sync), fmt::format("synchronous: '{}' is not normal or full (normal: a "
+                                        "kill never loses a commit, a power loss may lose the "
+                                        "last ones; full: an fsync per batch)",
+                                        v));
+        }
+      }
+    } else {
+      fail(mark(e), fmt::format("sqlite: expected a database path or a map {{path: ..., "
+                                "retention_age: 30d, ...}}, got {}",
+                                kind_of(e.value)));
+    }
+    if (sq.path.empty()) fail(mark(e), "sqlite: the database path is empty");
+    o_.sqlite = std::move(sq);
+  }
+
+  /// `kafka`: a map {brokers, topic, key, headers, properties, delivery_wait, flush_timeout,
+  /// spool_dir, spool_max_bytes} (docs/kafka.md).
+  void apply_kafka(const entry& e) {
+    if (!e.value.IsMap()) {
+      fail(mark(e), fmt::format("kafka: expected a map {{brokers: HOST:PORT, topic: ..., ...}}, "
+                                "got {}",
+                                kind_of(e.value)));
+    }
+    pipeline::sinks::kafka_options ko;
+    const auto fields = collect(e.value, " in kafka", kafka_keys);
+    const entry* brokers = find(fields, "brokers");
+    if (brokers == nullptr) {
+      fail(mark(e), "kafka: the map needs 'brokers' (bootstrap servers, e.g. 127.0.0.1:9092)");
+    }
+    ko.brokers = string_value(*brokers);
+    if (const entry* f = find(fields, "topic")) ko.topic = string_value(*f);
+    if (const entry* f = find(fields, "key")) ko.key = string_value(*f);
+    if (const entry* f = find(fields, "headers")) ko.headers = bool_value(*f);
+    if (const entry* f = find(fields, "delivery_wait")) ko.delivery_wait = duration_value(*f);
+    if (const entry* f = find(fields, "flush_timeout")) ko.flush_timeout = duration_value(*f);
+    if (const entry* f = find(fields, "spool_dir")) ko.spool_dir = string_value(*f);
+    if (const entry* f = find(fields, "spool_max_bytes")) {
+      ko.spool_max_bytes = integer_value(*f, 1024 * 1024, std::uint64_t{1} << 50);
+    }
+    if (const entry* f = find(fields, "properties")) {
+      if (!f->value.IsMap()) {
+        fail(mark(*f), fmt::format("properties: expected a map of librdkafka properties, got {}",
+                                   kind_of(f->value)));
+      }
+      for (auto it = f->value.begin(); it != f->value.end(); ++it) {
+        const YAML::Node k = it->first;
+        const YAML::Node v = it->second;
+        if (!k.IsScalar() || !v.IsScalar()) {
+          fail(k.Mark(), "properties: each entry is 'name: value' (librdkafka's configuration)");
+        }
+        ko.properties[k.Scalar()] = v.Scalar();
+      }
+    }
+    try {
+      pipeline::sinks::kafka_sink::validate(ko);
+    } catch (const std::exception& x) {
+      fail(mark(e), x.what());
+    }
+    o_.kafka = std::move(ko);
+  }
+
+  /// A duration that may be long (retention): "30d", "12h", "0" (none); at most 100 years.
+  std::chrono::milliseconds long_duration_value(const entry& e) const {
+    if (!e.value.IsScalar()) {
+      fail(mark(e), fmt::format("{}: expected a duration like \"30d\", \"12h\" or 0, got {}", e.key,
+                                kind_of(e.value)));
+    }
+    std::chrono::milliseconds d{};
+    try {
+      d = parse_duration(e.value.Scalar());
+    } catch (const config_error& x) {
+      fail(mark(e), fmt::format("{}: {}, 30d (days); 0 keeps events forever", e.key, x.what()));
+    }
+    if (d > max_retention_age) {
+      fail(mark(e), fmt::format("{}: {} is longer than 100 years; give 0 to keep events forever",
+                                e.key, e.value.Scalar()));
+    }
+    return d;
+  }
+
   std::chrono::milliseconds duration_value(const entry& e) const {
     if (!e.value.IsScalar()) {
       fail(mark(e), fmt::format("{}: expected a number of seconds or a duration like \"60s\", "
@@ -304,8 +447,8 @@ class loader {
       return out;
     }
     if (!e.value.IsSequence()) {
-      fail(mark(e), fmt::format("{}: expected a list, e.g. {}, got {}", e.key, example,
-                                kind_of(e.value)));
+      fail(mark(e),
+           fmt::format("{}: expected a list, e.g. {}, got {}", e.key, example, kind_of(e.value)));
     }
     for (const auto& item : e.value) {
       if (!item.IsScalar()) {
@@ -337,8 +480,9 @@ class loader {
   void apply_listen(const entry& e) {
     auto items = string_list(e, true, "[\"udp:0.0.0.0:162\", \"udp6:[::]:162\"]");
     if (items.empty()) {
-      fail(mark(e), "listen: the list is empty; give at least one address, e.g. "
-                    "[\"udp:0.0.0.0:162\"]");
+      fail(mark(e),
+           "listen: the list is empty; give at least one address, e.g. "
+           "[\"udp:0.0.0.0:162\"]");
     }
     o_.listeners.clear();
     for (const auto& [text, m] : items) {
@@ -421,8 +565,8 @@ class loader {
     }
     u.name = string_value(*name);
     if (u.name.empty() || u.name.size() > 32) {
-      fail(mark(*name), fmt::format("name: a user name is 1 to 32 octets, this one is {}",
-                                    u.name.size()));
+      fail(mark(*name),
+           fmt::format("name: a user name is 1 to 32 octets, this one is {}", u.name.size()));
     }
     const std::string who = fmt::format("user '{}'", u.name);
 
@@ -504,9 +648,9 @@ class loader {
 
   /// The {prefix}_passphrase / _master_key / _localized_key of a user: exactly one when the
   /// protocol is set, none when it is not. Never repeats the value.
-  key_source load_key(const std::vector<entry>& fields, std::string_view prefix,
-                      auth_protocol auth, priv_protocol priv, bool protocol_set,
-                      const std::string& who, const YAML::Node& item) const {
+  key_source load_key(const std::vector<entry>& fields, std::string_view prefix, auth_protocol auth,
+                      priv_protocol priv, bool protocol_set, const std::string& who,
+                      const YAML::Node& item) const {
     const entry* given = nullptr;
     for (std::string_view kind : {"passphrase", "master_key", "localized_key"}) {
       const entry* f = find(fields, fmt::format("{}_{}", prefix, kind));
@@ -560,9 +704,8 @@ class loader {
       fail(mark(*given),
            fmt::format("{}: {} must be {} with {}{}, not {} octets", who, given->key,
                        detail::describe_lengths(lengths), snmp::usm::name(auth),
-                       priv == priv_protocol::none
-                           ? std::string()
-                           : fmt::format(" and {}", snmp::usm::name(priv)),
+                       priv == priv_protocol::none ? std::string()
+                                                   : fmt::format(" and {}", snmp::usm::name(priv)),
                        key->size()));
     }
     out.key = std::move(*key);
@@ -591,6 +734,18 @@ void validate(receiver::server_options& o) {
         "no listen address: give at least one (--listen udp:ADDR:PORT, or 'listen:' in the "
         "configuration file)");
   }
+  if (o.jsonl == receiver::jsonl_disabled && !o.sqlite && !o.kafka) {
+    throw config_error(
+        "no output: JSON lines are turned off (jsonl: none) and neither a SQLite database nor "
+        "Kafka is given; give --sqlite FILE, --kafka-brokers HOST:PORT or a --jsonl file");
+  }
+  if (o.kafka) {
+    try {
+      pipeline::sinks::kafka_sink::validate(*o.kafka);
+    } catch (const std::exception& x) {
+      throw config_error(x.what());
+    }
+  }
   detail::check_unique_names(o.users);
   const bool legacy = std::any_of(o.users.begin(), o.users.end(), [](const user_config& u) {
     return u.priv == priv_protocol::des || u.priv == priv_protocol::des3;
@@ -603,8 +758,8 @@ void validate(receiver::server_options& o) {
       const std::string why = snmp::usm::availability_error(u.priv);
       if (!why.empty()) {
         throw config_error(fmt::format("{}user '{}': privacy protocol {} cannot be used: {}",
-                                       detail::origin_prefix(u), u.name,
-                                       snmp::usm::name(u.priv), why));
+                                       detail::origin_prefix(u), u.name, snmp::usm::name(u.priv),
+                                       why));
       }
     }
     const bool localized = u.auth_key.how == key_source::kind::localized_key ||
@@ -637,9 +792,10 @@ snmp::usm::key_bytes parse_engine_id(std::string_view text) {
 
 std::chrono::milliseconds parse_duration(std::string_view text) {
   auto bad = [&](std::string_view why) {
-    return config_error(fmt::format("'{}' {}: give seconds (60, 1.5) or a number with a unit: "
-                                    "500ms, 60s, 2m, 1h",
-                                    text, why));
+    return config_error(
+        fmt::format("'{}' {}: give seconds (60, 1.5) or a number with a unit: "
+                    "500ms, 60s, 2m, 1h",
+                    text, why));
   };
   std::string_view s = text;
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -659,6 +815,8 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
     factor = 60'000;
   } else if (unit == "h") {
     factor = 3'600'000;
+  } else if (unit == "d") {
+    factor = 86'400'000;
   } else {
     throw bad("has an unknown unit");
   }
@@ -681,13 +839,30 @@ std::string describe(const receiver::server_options& o) {
   } else if (cs.empty()) {
     out += "communities: none (SNMPv1 and SNMPv2c notifications are refused)\n";
   } else {
-    const auto restricted = std::count_if(cs.begin(), cs.end(), [](const auto& c) {
-      return !c.allow_from.empty();
-    });
+    const auto restricted =
+        std::count_if(cs.begin(), cs.end(), [](const auto& c) { return !c.allow_from.empty(); });
     out += fmt::format("communities: {} accepted{}\n", cs.size(),
                        restricted > 0 ? fmt::format(" ({} with allow_from)", restricted) : "");
   }
-  out += fmt::format("jsonl: {}\n", o.jsonl == "-" ? std::string("- (standard output)") : o.jsonl);
+  std::string jsonl = o.jsonl;
+  if (o.jsonl == "-") jsonl = "- (standard output)";
+  if (o.jsonl == receiver::jsonl_disabled) jsonl = "none (off)";
+  out += fmt::format("jsonl: {}\n", jsonl);
+  if (o.sqlite) {
+    const auto& sq = *o.sqlite;
+    out +=
+        fmt::format("sqlite: {} (synchronous {}; retention: {})\n", sq.path,
+                    pipeline::sinks::name(sq.synchronous), pipeline::sinks::describe_retention(sq));
+  } else {
+    out += "sqlite: none\n";
+  }
+  if (o.kafka) {
+    out +=
+        fmt::format("kafka: brokers {} topic {} key {}{}\n", o.kafka->brokers, o.kafka->topic,
+                    o.kafka->key, o.kafka->spool_dir.empty() ? "" : " spool " + o.kafka->spool_dir);
+  } else {
+    out += "kafka: none\n";
+  }
   out += fmt::format("queue_capacity: {}, inform_dedup_window: {}, shutdown_deadline: {}\n",
                      o.queue_capacity, seconds_text(o.inform_dedup_window),
                      seconds_text(o.shutdown_deadline));
@@ -704,10 +879,14 @@ std::string describe(const receiver::server_options& o) {
   out += fmt::format("users: {}\n", o.users.size());
   auto how = [](const key_source& k) -> std::string_view {
     switch (k.how) {
-      case key_source::kind::passphrase: return "passphrase";
-      case key_source::kind::master_key: return "master key";
-      case key_source::kind::localized_key: return "localized key";
-      case key_source::kind::none: break;
+      case key_source::kind::passphrase:
+        return "passphrase";
+      case key_source::kind::master_key:
+        return "master key";
+      case key_source::kind::localized_key:
+        return "localized key";
+      case key_source::kind::none:
+        break;
     }
     return "none";
   };
@@ -730,8 +909,7 @@ std::string describe(const receiver::server_options& o) {
     for (const auto& c : u.allow_from) from += (from.empty() ? "" : ",") + c.to_string();
     out += fmt::format("  {}: {}; min level {}; {}; from {}; defined at {}\n", u.name, security,
                        snmp::usm::name(u.effective_min_level()), engines,
-                       from.empty() ? "any address" : from,
-                       u.origin.empty() ? "?" : u.origin);
+                       from.empty() ? "any address" : from, u.origin.empty() ? "?" : u.origin);
   }
   return out;
 }

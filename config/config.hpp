@@ -3,13 +3,13 @@
 // server_options, and the validation that runs after the command-line flags are applied as well.
 //
 // Precedence, lowest first: default_server_options(), the configuration file, flags.
-#include "receiver/server.hpp"
-#include "snmp/usm/crypto.hpp"
-
 #include <chrono>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "receiver/server.hpp"
+#include "snmp/usm/crypto.hpp"
 
 namespace trapsink::config {
 
@@ -40,7 +40,7 @@ void validate(receiver::server_options& o);
 snmp::usm::key_bytes parse_engine_id(std::string_view text);
 
 /// Parse a duration: a number of seconds ("60", "1.5") or a number with a unit: "500ms", "60s",
-/// "2m", "1h". Not negative. Throws config_error (no location) naming the text.
+/// "2m", "1h", "30d". Not negative. Throws config_error (no location) naming the text.
 std::chrono::milliseconds parse_duration(std::string_view text);
 
 /// A short human summary (several lines, each ending in '\n'): listeners, communities, output,

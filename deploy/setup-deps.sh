@@ -2,7 +2,8 @@
 # Installs what trapsink needs from Debian 12 packages. Idempotent: when every package is
 # already installed it returns at once without touching apt.
 #   deploy/setup-deps.sh          build + run dependencies
-#   deploy/setup-deps.sh --test   also the test peers (Net-SNMP tools, PySNMP, clang for fuzzing)
+#   deploy/setup-deps.sh --test   also the test peers (Net-SNMP tools, PySNMP, clang for fuzzing,
+#                                 Java and Maven for the Kafka broker of deploy/kafka-dev.sh)
 set -euo pipefail
 
 build_pkgs=(
@@ -13,7 +14,9 @@ build_pkgs=(
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   snmp snmpd snmptrapd python3 python3-pysnmp4 python3-jsonschema
+  sqlite3                         # the SQLite interop tests check databases with the sqlite3 shell
   clang libclang-rt-14-dev
+  openjdk-17-jre-headless maven   # deploy/kafka-dev.sh: the Kafka broker of the "kafka" tests
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -3,6 +3,8 @@
 #   1. the release build: unit, fuzz-replay and interop tests (real Net-SNMP peers)
 #   2. the libFuzzer targets (clang), each run for 20 s over its seeds
 #   3. the ASan+UBSan build: the same tests again under the sanitizers
+# Both test stages include the Kafka tests (label "kafka"), which start a real single-node
+# broker with deploy/kafka-dev.sh (Apache Kafka from Maven Central, cached after first use).
 # Pass --quick to skip the sanitizer and fuzz stages. Exit status is non-zero if any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,20 +1,23 @@
 #include "receiver/server.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <memory>
+#include <stdexcept>
+
 #include "core/metrics.hpp"
+#include "pipeline/dispatcher.hpp"
 #include "pipeline/sink_runner.hpp"
 #include "pipeline/sinks/jsonl/jsonl_sink.hpp"
+#include "pipeline/sinks/kafka/kafka_sink.hpp"
+#include "pipeline/sinks/sqlite/sqlite_sink.hpp"
 #include "receiver/statistics.hpp"
 #include "receiver/udp_listener.hpp"
 #include "snmp/engine/local_engine.hpp"
 #include "snmp/usm/processor.hpp"
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
-
-#include <csignal>
-#include <memory>
-#include <stdexcept>
 
 namespace trapsink::receiver {
 namespace asio = boost::asio;
@@ -32,18 +35,36 @@ int run_server(const server_options& options) {
 
   // Sinks first: a sink that cannot start (unwritable file) fails before we listen.
   std::vector<std::unique_ptr<pipeline::sink_runner>> runners;
-  pipeline::sinks::jsonl_options jsonl;
-  jsonl.path = options.jsonl;
   pipeline::sink_runner_options runner;
   runner.queue_capacity = options.queue_capacity;
-  runners.push_back(std::make_unique<pipeline::sink_runner>(
-      std::make_unique<pipeline::sinks::jsonl_sink>(jsonl), metrics, runner));
+  if (options.jsonl != jsonl_disabled) {
+    pipeline::sinks::jsonl_options jsonl;
+    jsonl.path = options.jsonl;
+    runners.push_back(std::make_unique<pipeline::sink_runner>(
+        std::make_unique<pipeline::sinks::jsonl_sink>(jsonl), metrics, runner));
+  }
+  if (options.sqlite) {
+    const auto& sq = *options.sqlite;
+    runners.push_back(std::make_unique<pipeline::sink_runner>(
+        std::make_unique<pipeline::sinks::sqlite_sink>(sq), metrics, runner));
+    spdlog::info("storing records in SQLite database '{}' (synchronous={}; retention: {})", sq.path,
+                 pipeline::sinks::name(sq.synchronous), pipeline::sinks::describe_retention(sq));
+  }
+  if (options.kafka) {
+    const auto& ko = *options.kafka;
+    runners.push_back(std::make_unique<pipeline::sink_runner>(
+        std::make_unique<pipeline::sinks::kafka_sink>(ko, &metrics, "kafka"), metrics, runner));
+    spdlog::info("forwarding records to Kafka at {} (topic {}, key {}{})", ko.brokers, ko.topic,
+                 ko.key, ko.spool_dir.empty() ? "" : ", spool " + ko.spool_dir);
+  }
+  if (runners.empty()) {
+    throw std::runtime_error(
+        "no output: JSON lines are off (--jsonl none) and neither a SQLite "
+        "database (--sqlite FILE) nor Kafka (--kafka-brokers) is given");
+  }
+  pipeline::dispatcher pipe(std::move(runners), {}, metrics);
 
-  auto accept = [&runners](pipeline::record_ptr rec) {
-    bool all = true;
-    for (auto& r : runners) all = r->try_push(rec) && all;
-    return all;
-  };
+  auto accept = [&pipe](pipeline::record_ptr rec) { return pipe.accept(rec); };
   // SNMPv3: trapsink's engine identity (boots incremented at every start) and the USM users.
   auto state = snmp::engine::load_engine_state(options.state_dir, options.engine_id);
   snmp::usm::processor::options usm_options;
@@ -61,12 +82,13 @@ int run_server(const server_options& options) {
                state.boots, state.generated ? ", newly generated" : "", options.users.size(),
                options.users.size() == 1 ? "" : "s");
   if (!state.persisted && !options.users.empty()) {
-    spdlog::warn("no state directory (--state-dir): the SNMPv3 engine {} and its boots are not "
-                 "kept across restarts{}",
-                 options.engine_id ? "ID is the configured one" : "ID is new at every start",
-                 options.engine_id ? ", so boots stay 1 (informs sent before a restart could be "
-                                     "replayed within 150 s)"
-                                   : "; inform senders rediscover it");
+    spdlog::warn(
+        "no state directory (--state-dir): the SNMPv3 engine {} and its boots are not "
+        "kept across restarts{}",
+        options.engine_id ? "ID is the configured one" : "ID is new at every start",
+        options.engine_id ? ", so boots stay 1 (informs sent before a restart could be "
+                            "replayed within 150 s)"
+                          : "; inform senders rediscover it");
   }
 
   notification_receiver receiver(
@@ -75,8 +97,8 @@ int run_server(const server_options& options) {
   asio::io_context io(1);
   std::vector<std::unique_ptr<udp_listener>> listeners;
   for (const auto& address : options.listeners) {
-    listeners.push_back(std::make_unique<udp_listener>(io, address, options.communities,
-                                                       receiver, metrics));
+    listeners.push_back(
+        std::make_unique<udp_listener>(io, address, options.communities, receiver, metrics));
   }
   for (auto& l : listeners) {
     l->start();
@@ -99,7 +121,7 @@ int run_server(const server_options& options) {
   io.run();
 
   // Staged shutdown: listeners are closed; write out what is queued, then flush.
-  for (auto& r : runners) r->stop(options.shutdown_deadline);
+  pipe.stop(options.shutdown_deadline);
   spdlog::info("stopped; counters: {}", summary_line(metrics));
   return 0;
 }

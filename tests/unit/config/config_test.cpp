@@ -1,12 +1,12 @@
 // apply_config_file: every key, and every error's location and message.
 #include "config/config.hpp"
 
-#include "config_test_util.hpp"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
+
+#include "config_test_util.hpp"
 
 namespace trapsink::config::test {
 namespace {
@@ -160,17 +160,18 @@ TEST_F(ConfigTest, InvalidYamlHasItsLocation) {
 }
 
 TEST_F(ConfigTest, TopLevelMustBeAMap) {
-  EXPECT_EQ(error("- listen\n"),
-            at("1:1") + "the configuration must be a map of keys (e.g. 'listen: "
-                        "[udp:0.0.0.0:162]'), not a list");
+  EXPECT_EQ(error("- listen\n"), at("1:1") +
+                                     "the configuration must be a map of keys (e.g. 'listen: "
+                                     "[udp:0.0.0.0:162]'), not a list");
 }
 
 TEST_F(ConfigTest, UnknownKeySuggestsTheClosest) {
   EXPECT_EQ(error("listen: [udp:0.0.0.0:162]\ncomunities: [public]\n"),
-            at("2:1") + "unknown key 'comunities'; did you mean 'communities'? (known keys: "
-                        "listen, communities, any_community, jsonl, queue_capacity, "
-                        "inform_dedup_window, shutdown_deadline, engine_id, state_dir, "
-                        "key_cache_size, remote_engine_limit, users_from, users)");
+            at("2:1") +
+                "unknown key 'comunities'; did you mean 'communities'? (known keys: "
+                "listen, communities, any_community, jsonl, sqlite, kafka, queue_capacity, "
+                "inform_dedup_window, shutdown_deadline, engine_id, state_dir, "
+                "key_cache_size, remote_engine_limit, users_from, users)");
   expect_message(error("jsnol: out.jsonl\n"), at("1:1"),
                  {"unknown key 'jsnol'", "did you mean 'jsonl'?"});
   expect_message(error("queue_capacty: 5\n"), at("1:1"), {"did you mean 'queue_capacity'?"});
@@ -212,12 +213,13 @@ TEST_F(ConfigTest, ListenReplacesTheDefaults) {
 
 TEST_F(ConfigTest, ListenErrors) {
   EXPECT_EQ(error("listen:\n  - udp:0.0.0.0:162\n  - udp:1.2.3:5\n"),
-            at("3:5") + "invalid listen address 'udp:1.2.3:5': '1.2.3' is not an IPv4 address "
-                        "(expected udp:ADDR:PORT, e.g. udp:0.0.0.0:162, or udp6:[ADDR]:PORT, "
-                        "e.g. udp6:[::]:162)");
-  EXPECT_EQ(error("listen: []\n"),
-            at("1:9") + "listen: the list is empty; give at least one address, e.g. "
-                        "[\"udp:0.0.0.0:162\"]");
+            at("3:5") +
+                "invalid listen address 'udp:1.2.3:5': '1.2.3' is not an IPv4 address "
+                "(expected udp:ADDR:PORT, e.g. udp:0.0.0.0:162, or udp6:[ADDR]:PORT, "
+                "e.g. udp6:[::]:162)");
+  EXPECT_EQ(error("listen: []\n"), at("1:9") +
+                                       "listen: the list is empty; give at least one address, e.g. "
+                                       "[\"udp:0.0.0.0:162\"]");
   expect_message(error("listen:\n  a: b\n"), at("2:3"),
                  {"listen: expected a list, e.g. [\"udp:0.0.0.0:162\", \"udp6:[::]:162\"], got a "
                   "map"});
@@ -255,8 +257,9 @@ TEST_F(ConfigTest, CommunityErrors) {
   EXPECT_EQ(error("communities:\n  - allow_from: [10.0.0.0/8]\n"),
             at("2:5") + "communities: a community map needs 'name' (the community string)");
   EXPECT_EQ(error("communities:\n  - name: c\n    allow_from: [10.0.0.0/8, 10.0.0.0/33]\n"),
-            at("3:30") + "allow_from: '10.0.0.0/33' is not an address or an ADDR/LEN prefix "
-                         "(e.g. 192.0.2.7, 10.0.0.0/8, 2001:db8::/32)");
+            at("3:30") +
+                "allow_from: '10.0.0.0/33' is not an address or an ADDR/LEN prefix "
+                "(e.g. 192.0.2.7, 10.0.0.0/8, 2001:db8::/32)");
   expect_message(error("communities:\n  - name: [c]\n"), at("2:11"),
                  {"name: expected a string, got a list"});
 }
@@ -285,20 +288,25 @@ TEST_F(ConfigTest, QueueCapacity) {
   EXPECT_EQ(load("queue_capacity: 1\n").queue_capacity, 1u);
   EXPECT_EQ(load("queue_capacity: 67108864\n").queue_capacity, 67108864u);
   EXPECT_EQ(error("queue_capacity: 0\n"),
-            at("1:17") + "queue_capacity: 0 is out of range; expected an integer from 1 to "
-                         "67108864");
+            at("1:17") +
+                "queue_capacity: 0 is out of range; expected an integer from 1 to "
+                "67108864");
   EXPECT_EQ(error("queue_capacity: 67108865\n"),
-            at("1:17") + "queue_capacity: 67108865 is out of range; expected an integer from 1 "
-                         "to 67108864");
+            at("1:17") +
+                "queue_capacity: 67108865 is out of range; expected an integer from 1 "
+                "to 67108864");
   EXPECT_EQ(error("queue_capacity: 99999999999999999999999\n"),
-            at("1:17") + "queue_capacity: 99999999999999999999999 is out of range; expected an "
-                         "integer from 1 to 67108864");
+            at("1:17") +
+                "queue_capacity: 99999999999999999999999 is out of range; expected an "
+                "integer from 1 to 67108864");
   EXPECT_EQ(error("queue_capacity: 1.5\n"),
-            at("1:17") + "queue_capacity: '1.5' is not an integer; expected an integer from 1 "
-                         "to 67108864");
+            at("1:17") +
+                "queue_capacity: '1.5' is not an integer; expected an integer from 1 "
+                "to 67108864");
   EXPECT_EQ(error("queue_capacity: -3\n"),
-            at("1:17") + "queue_capacity: '-3' is not an integer; expected an integer from 1 to "
-                         "67108864");
+            at("1:17") +
+                "queue_capacity: '-3' is not an integer; expected an integer from 1 to "
+                "67108864");
   EXPECT_EQ(error("queue_capacity: [1]\n"),
             at("1:17") + "queue_capacity: expected an integer from 1 to 67108864, got a list");
 }
@@ -323,20 +331,24 @@ TEST_F(ConfigTest, Durations) {
   EXPECT_EQ(load("shutdown_deadline: \"1h\"\n").shutdown_deadline, 3600s);
   EXPECT_EQ(load("shutdown_deadline: 24h\n").shutdown_deadline, 86400s);
   EXPECT_EQ(error("shutdown_deadline: -1\n"),
-            at("1:20") + "shutdown_deadline: '-1' is negative: give seconds (60, 1.5) or a "
-                         "number with a unit: 500ms, 60s, 2m, 1h");
+            at("1:20") +
+                "shutdown_deadline: '-1' is negative: give seconds (60, 1.5) or a "
+                "number with a unit: 500ms, 60s, 2m, 1h");
   EXPECT_EQ(error("inform_dedup_window: 5 parsecs\n"),
-            at("1:22") + "inform_dedup_window: '5 parsecs' has an unknown unit: give seconds "
-                         "(60, 1.5) or a number with a unit: 500ms, 60s, 2m, 1h");
+            at("1:22") +
+                "inform_dedup_window: '5 parsecs' has an unknown unit: give seconds "
+                "(60, 1.5) or a number with a unit: 500ms, 60s, 2m, 1h");
   EXPECT_EQ(error("inform_dedup_window: soon\n"),
-            at("1:22") + "inform_dedup_window: 'soon' is not a duration: give seconds (60, 1.5) "
-                         "or a number with a unit: 500ms, 60s, 2m, 1h");
+            at("1:22") +
+                "inform_dedup_window: 'soon' is not a duration: give seconds (60, 1.5) "
+                "or a number with a unit: 500ms, 60s, 2m, 1h");
   EXPECT_EQ(error("shutdown_deadline: 25h\n"),
-            at("1:20") + "shutdown_deadline: 25h is longer than a day (86400 seconds), the most "
-                         "accepted");
-  expect_message(error("shutdown_deadline: [1]\n"), at("1:20"),
-                 {"shutdown_deadline: expected a number of seconds or a duration like \"60s\"",
-                  "got a list"});
+            at("1:20") +
+                "shutdown_deadline: 25h is longer than a day (86400 seconds), the most "
+                "accepted");
+  expect_message(
+      error("shutdown_deadline: [1]\n"), at("1:20"),
+      {"shutdown_deadline: expected a number of seconds or a duration like \"60s\"", "got a list"});
 }
 
 TEST(ParseDuration, Forms) {
@@ -360,9 +372,10 @@ TEST_F(ConfigTest, EngineId) {
   EXPECT_EQ(*load("engine_id: \"80:00:1f:88:80\"\n").engine_id, bytes("80001f8880"));
   EXPECT_EQ(*load("engine_id: 80 00 1f 88 80\n").engine_id, bytes("80001f8880"));
   EXPECT_EQ(error("engine_id: \"0x01020304\"\n"),
-            at("1:12") + "engine_id: engine ID '0x01020304': an engine ID is 5 to 32 octets (RFC "
-                         "3411 SnmpEngineID), this one is 4; give 5 to 32 octets in hex, e.g. "
-                         "80001f8804747261707369");
+            at("1:12") +
+                "engine_id: engine ID '0x01020304': an engine ID is 5 to 32 octets (RFC "
+                "3411 SnmpEngineID), this one is 4; give 5 to 32 octets in hex, e.g. "
+                "80001f8804747261707369");
   expect_message(error("engine_id: " + std::string(66, 'a') + "\n"), at("1:12"),
                  {"an engine ID is 5 to 32 octets (RFC 3411 SnmpEngineID), this one is 33"});
   expect_message(error("engine_id: 80001f888\n"), at("1:12"),
@@ -409,9 +422,9 @@ TEST_F(ConfigTest, UsersFromIsRelativeToTheConfigurationFile) {
 }
 
 TEST_F(ConfigTest, UsersFromErrors) {
-  EXPECT_EQ(error("users_from:\n  - absent.conf\n"),
-            at("2:5") + "users_from: cannot read '" + (dir_ / "absent.conf").string() +
-                "': No such file or directory");
+  EXPECT_EQ(error("users_from:\n  - absent.conf\n"), at("2:5") + "users_from: cannot read '" +
+                                                         (dir_ / "absent.conf").string() +
+                                                         "': No such file or directory");
   EXPECT_EQ(error("users_from: \"\"\n"), at("1:13") + "users_from: the path is empty");
   // An error inside the Net-SNMP file is reported at its own line.
   write("bad.conf", "\n\ncreateUser u SHA short\n");
@@ -444,9 +457,11 @@ TEST_F(ConfigTest, UserKeySources) {
     priv_master_key: 0x0001020304050607080900010203040506070809
   - name: l
     auth_protocol: SHA-512
-    auth_localized_key: )" + std::string(128, 'a') + R"(
+    auth_localized_key: )" +
+                std::string(128, 'a') + R"(
     priv_protocol: AES-256
-    priv_localized_key: )" + std::string(128, 'b') + R"(
+    priv_localized_key: )" +
+                std::string(128, 'b') + R"(
     engine_ids: [80001f8880e9630000d61ff449]
 )");
   ASSERT_EQ(o.users.size(), 2u);
@@ -479,11 +494,13 @@ TEST_F(ConfigTest, PrivLocalizedKeyMayBeTheCipherKeyItself) {
     auth_protocol: SHA
     auth_passphrase: authpass12
     priv_protocol: AES-256
-    priv_localized_key: )" + std::string(64, 'c') + R"(
+    priv_localized_key: )" +
+                  std::string(64, 'c') + R"(
     engine_ids: [80001f8880e9630000d61ff449]
 )"),
-            at("6:25") + "user 'u': priv_localized_key must be 20 octets (40 hex digits) with "
-                         "SHA and AES-256, not 32 octets");
+            at("6:25") +
+                "user 'u': priv_localized_key must be 20 octets (40 hex digits) with "
+                "SHA and AES-256, not 32 octets");
 }
 
 TEST_F(ConfigTest, UserNameErrors) {
@@ -495,8 +512,9 @@ TEST_F(ConfigTest, UserNameErrors) {
   EXPECT_EQ(error("users:\n  - name: \"\"\n"),
             at("2:11") + "name: a user name is 1 to 32 octets, this one is 0");
   EXPECT_EQ(error("users: {name: u}\n"),
-            at("1:8") + "users: expected a list of users (- name: ..., auth_protocol: ..., ...), "
-                        "got a map");
+            at("1:8") +
+                "users: expected a list of users (- name: ..., auth_protocol: ..., ...), "
+                "got a map");
   EXPECT_EQ(error("users:\n  - u\n"),
             at("2:5") + "users: each user is a map with at least 'name', not a single value");
 }
@@ -504,95 +522,115 @@ TEST_F(ConfigTest, UserNameErrors) {
 TEST_F(ConfigTest, UserProtocolErrors) {
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: SHA-3\n    auth_passphrase: "
                   "authpass12\n"),
-            at("3:20") + "user 'u': auth_protocol 'SHA-3' is not known; use one of MD5, SHA, "
-                         "SHA-224, SHA-256, SHA-384, SHA-512");
+            at("3:20") +
+                "user 'u': auth_protocol 'SHA-3' is not known; use one of MD5, SHA, "
+                "SHA-224, SHA-256, SHA-384, SHA-512");
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: SHA\n    auth_passphrase: authpass12\n"
                   "    priv_protocol: blowfish\n    priv_passphrase: privpass12\n"),
-            at("5:20") + "user 'u': priv_protocol 'blowfish' is not known; use one of DES, 3DES, "
-                         "AES, AES-192, AES-256, AES-192-C, AES-256-C");
+            at("5:20") +
+                "user 'u': priv_protocol 'blowfish' is not known; use one of DES, 3DES, "
+                "AES, AES-192, AES-256, AES-192-C, AES-256-C");
   EXPECT_EQ(error("users:\n  - name: u\n    priv_protocol: AES\n    priv_passphrase: privpass12\n"),
-            at("3:20") + "user 'u': priv_protocol needs auth_protocol too (USM has no privacy "
-                         "without authentication): add auth_protocol and an authentication key");
+            at("3:20") +
+                "user 'u': priv_protocol needs auth_protocol too (USM has no privacy "
+                "without authentication): add auth_protocol and an authentication key");
 }
 
 TEST_F(ConfigTest, UserKeyErrors) {
   EXPECT_EQ(error("users:\n  - name: u\n    auth_passphrase: authpass12\n"),
-            at("3:5") + "user 'u': auth_passphrase is given but auth_protocol is not; set "
-                        "auth_protocol or remove auth_passphrase");
+            at("3:5") +
+                "user 'u': auth_passphrase is given but auth_protocol is not; set "
+                "auth_protocol or remove auth_passphrase");
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: SHA\n"),
-            at("2:5") + "user 'u': auth_protocol SHA needs one of auth_passphrase, "
-                        "auth_master_key or auth_localized_key");
+            at("2:5") +
+                "user 'u': auth_protocol SHA needs one of auth_passphrase, "
+                "auth_master_key or auth_localized_key");
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: SHA\n    auth_passphrase: authpass12\n"
                   "    priv_protocol: AES\n"),
-            at("2:5") + "user 'u': priv_protocol AES needs one of priv_passphrase, "
-                        "priv_master_key or priv_localized_key");
+            at("2:5") +
+                "user 'u': priv_protocol AES needs one of priv_passphrase, "
+                "priv_master_key or priv_localized_key");
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: SHA\n    auth_passphrase: authpass12\n"
                   "    auth_master_key: 0001020304050607080900010203040506070809\n"),
-            at("5:5") + "user 'u': give only one of auth_passphrase, auth_master_key and "
-                        "auth_localized_key (auth_passphrase and auth_master_key are both given)");
+            at("5:5") +
+                "user 'u': give only one of auth_passphrase, auth_master_key and "
+                "auth_localized_key (auth_passphrase and auth_master_key are both given)");
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: SHA\n    auth_passphrase: authpass12\n"
                   "    priv_passphrase: privpass12\n"),
-            at("5:5") + "user 'u': priv_passphrase is given but priv_protocol is not; set "
-                        "priv_protocol or remove priv_passphrase");
+            at("5:5") +
+                "user 'u': priv_passphrase is given but priv_protocol is not; set "
+                "priv_protocol or remove priv_passphrase");
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: SHA\n    auth_passphrase: abc #def\n"),
-            at("4:22") + "user 'u': auth_passphrase is shorter than 8 characters (Net-SNMP "
-                         "refuses it too; RFC 3414 §11.2 recommends at least 8); quote it if it "
-                         "contains \" #\"");
+            at("4:22") +
+                "user 'u': auth_passphrase is shorter than 8 characters (Net-SNMP "
+                "refuses it too; RFC 3414 §11.2 recommends at least 8); quote it if it "
+                "contains \" #\"");
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: MD5\n    auth_master_key: "
                   "0001020304050607080900010203040506070809\n"),
-            at("4:22") + "user 'u': auth_master_key must be 16 octets (32 hex digits) with MD5, "
-                         "not 20 octets");
+            at("4:22") +
+                "user 'u': auth_master_key must be 16 octets (32 hex digits) with MD5, "
+                "not 20 octets");
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: SHA\n    auth_passphrase: authpass12\n"
                   "    priv_protocol: AES\n    priv_master_key: 000102030405060708090001020304\n"),
-            at("6:22") + "user 'u': priv_master_key must be 20 octets (40 hex digits) with SHA "
-                         "and AES, not 15 octets");
+            at("6:22") +
+                "user 'u': priv_master_key must be 20 octets (40 hex digits) with SHA "
+                "and AES, not 15 octets");
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: SHA\n    auth_localized_key: xyz\n"),
-            at("4:25") + "user 'u': auth_localized_key: it is not hex octets (two hex digits per "
-                         "octet, optionally \"0x\" first and ':' or spaces between octets)");
+            at("4:25") +
+                "user 'u': auth_localized_key: it is not hex octets (two hex digits per "
+                "octet, optionally \"0x\" first and ':' or spaces between octets)");
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: SHA\n    auth_passphrase: [a, b]\n"),
             at("4:22") + "user 'u': auth_passphrase: expected a string, got a list");
 }
 
 TEST_F(ConfigTest, MinLevel) {
-  auto o = load("users:\n  - name: u\n    auth_protocol: SHA\n    auth_passphrase: authpass12\n"
-                "    min_level: noauth\n");
+  auto o = load(
+      "users:\n  - name: u\n    auth_protocol: SHA\n    auth_passphrase: authpass12\n"
+      "    min_level: noauth\n");
   EXPECT_EQ(o.users[0].min_level, security_level::no_auth_no_priv);
   EXPECT_EQ(o.users[0].effective_min_level(), security_level::no_auth_no_priv);
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: SHA\n    auth_passphrase: authpass12\n"
                   "    min_level: authPriv\n"),
-            at("5:16") + "user 'u': min_level authPriv is higher than its keys allow "
-                         "(authNoPriv); add priv_protocol and a privacy key or lower min_level");
+            at("5:16") +
+                "user 'u': min_level authPriv is higher than its keys allow "
+                "(authNoPriv); add priv_protocol and a privacy key or lower min_level");
   EXPECT_EQ(error("users:\n  - name: u\n    min_level: authNoPriv\n"),
-            at("3:16") + "user 'u': min_level authNoPriv is higher than its keys allow "
-                         "(noAuthNoPriv); add auth_protocol and an authentication key or lower "
-                         "min_level");
+            at("3:16") +
+                "user 'u': min_level authNoPriv is higher than its keys allow "
+                "(noAuthNoPriv); add auth_protocol and an authentication key or lower "
+                "min_level");
   EXPECT_EQ(error("users:\n  - name: u\n    min_level: paranoid\n"),
-            at("3:16") + "user 'u': min_level 'paranoid' is not one of noAuthNoPriv, authNoPriv, "
-                         "authPriv");
+            at("3:16") +
+                "user 'u': min_level 'paranoid' is not one of noAuthNoPriv, authNoPriv, "
+                "authPriv");
 }
 
 TEST_F(ConfigTest, EngineIdsAndAllowFrom) {
-  auto o = load("users:\n  - name: u\n    engine_ids: [80001f8880e9630000d61ff449, "
-                "\"0x8000000001020304\", 80001f8880e9630000d61ff449]\n    allow_from: "
-                "[10.0.0.0/8, \"::1\"]\n");
+  auto o = load(
+      "users:\n  - name: u\n    engine_ids: [80001f8880e9630000d61ff449, "
+      "\"0x8000000001020304\", 80001f8880e9630000d61ff449]\n    allow_from: "
+      "[10.0.0.0/8, \"::1\"]\n");
   ASSERT_EQ(o.users[0].engine_ids.size(), 2u);  // the repetition is dropped
   EXPECT_EQ(o.users[0].engine_ids[1], bytes("8000000001020304"));
   EXPECT_EQ(o.users[0].allow_from.size(), 2u);
   EXPECT_EQ(error("users:\n  - name: u\n    engine_ids: [\"0x0102\"]\n"),
-            at("3:18") + "user 'u': engine_ids: '0x0102': an engine ID is 5 to 32 octets (RFC "
-                         "3411 SnmpEngineID), this one is 2");
+            at("3:18") +
+                "user 'u': engine_ids: '0x0102': an engine ID is 5 to 32 octets (RFC "
+                "3411 SnmpEngineID), this one is 2");
   EXPECT_EQ(error("users:\n  - name: u\n    allow_from: [10.0.0.0/8, nowhere]\n"),
-            at("3:30") + "allow_from: 'nowhere' is not an address or an ADDR/LEN prefix (e.g. "
-                         "192.0.2.7, 10.0.0.0/8, 2001:db8::/32)");
+            at("3:30") +
+                "allow_from: 'nowhere' is not an address or an ADDR/LEN prefix (e.g. "
+                "192.0.2.7, 10.0.0.0/8, 2001:db8::/32)");
 }
 
 TEST_F(ConfigTest, LocalizedKeyIsBoundToOneEngine) {
   EXPECT_EQ(error("users:\n  - name: u\n    auth_protocol: MD5\n    auth_localized_key: "
                   "000102030405060708090a0b0c0d0e0f\n    engine_ids: [80001f8880e9630000d61ff449,"
                   " 8000000001020304]\n"),
-            at("5:17") + "user 'u': a localized key is bound to one engine ID, but engine_ids "
-                         "lists 2; give only the engine ID the key was localized for, or use a "
-                         "passphrase or master key (localized for each engine)");
+            at("5:17") +
+                "user 'u': a localized key is bound to one engine ID, but engine_ids "
+                "lists 2; give only the engine ID the key was localized for, or use a "
+                "passphrase or master key (localized for each engine)");
 }
 
 // ---- secrets ----
@@ -610,8 +648,8 @@ TEST_F(ConfigTest, SecretsNeverAppearInMessages) {
       users + "    auth_protocol: SHA\n    auth_passphrase: " + secret +
           "\n    priv_passphrase: " + secret + "\n",
       users + "    auth_passphrase: " + secret + "\n",
-      users + "    auth_protocol: SHA\n    auth_passphrase: " + secret + "\n    auth_master_key: " +
-          hex_secret + "\n",
+      users + "    auth_protocol: SHA\n    auth_passphrase: " + secret +
+          "\n    auth_master_key: " + hex_secret + "\n",
       users + "    auth_protocol: SHA\n    auth_master_key: " + hex_secret + "\n",
       users + "    auth_protocol: SHA\n    auth_localized_key: " + secret + "\n",
       users + "    auth_protocol: SHA\n    auth_passphrase: " + secret +
@@ -634,11 +672,12 @@ TEST_F(ConfigTest, SecretsNeverAppearInMessages) {
     EXPECT_EQ(msg.find("tiny7"), std::string::npos) << msg;
   }
   EXPECT_EQ(error(users + "    \"my " + secret + "\": x\n"),
-            at("3:5") + "unknown key in a user (not shown: it does not look like a key name and "
-                        "may be a secret; known keys: name, auth_protocol, auth_passphrase, "
-                        "auth_master_key, auth_localized_key, priv_protocol, priv_passphrase, "
-                        "priv_master_key, priv_localized_key, min_level, engine_ids, allow_from, "
-                      "replay_protection)");
+            at("3:5") +
+                "unknown key in a user (not shown: it does not look like a key name and "
+                "may be a secret; known keys: name, auth_protocol, auth_passphrase, "
+                "auth_master_key, auth_localized_key, priv_protocol, priv_passphrase, "
+                "priv_master_key, priv_localized_key, min_level, engine_ids, allow_from, "
+                "replay_protection)");
   expect_message(error(users + "    auth_passphrase=" + secret + ": x\n"), at("3:5"),
                  {"unknown key in a user starting with 'auth_passphrase' (the rest is not shown: "
                   "it may be a secret); write 'auth_passphrase: VALUE', with a space after the "
