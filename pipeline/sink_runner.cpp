@@ -73,41 +73,15 @@ sink_runner::sink_runner(std::unique_ptr<sink> s, core::metrics_registry& metric
 
 sink_runner::~sink_runner() { stop(options_.destructor_deadline); }
 
-bool sink_runner::try_push(record_ptr r) noexcept {
-  received_.inc();
-  bool notify = false;
-  try {
-    std::lock_guard lock(mu_);
-    if (stopping_) {
-      discarded_shutdown_.inc();
-      return false;
-    }
-    if (queue_.size() >= options_.queue_capacity) {
-      discarded_queue_full_.inc();
-      return false;
-    }
-    queue_.push_back(std::move(r));
-    if (wake_at_ != 0 && queue_.size() >= wake_at_) {
-      wake_at_ = 0;
-      notify = true;
-    }
-  } catch (...) {  // std::bad_alloc from the deque: treat as a full queue
-    discarded_queue_full_.inc();
-    return false;
-  }
-  if (notify) cv_.notify_one();
-  return true;
-}
+bool sink_runner::try_push(record_ptr r) noexcept { return push(std::move(r), false); }
 
 bool sink_runner::push(record_ptr r, bool may_wait) noexcept {
-  if (!may_wait || options_.overflow != sink_runner_options::overflow_policy::block) {
-    return try_push(std::move(r));
-  }
   received_.inc();
+  const bool wait = may_wait && options_.overflow == sink_runner_options::overflow_policy::block;
   bool notify = false;
   try {
     std::unique_lock lock(mu_);
-    if (queue_.size() >= options_.queue_capacity && !stopping_) {
+    if (wait && queue_.size() >= options_.queue_capacity && !stopping_) {
       ++waiting_producers_;
       space_cv_.wait_for(lock, options_.block_timeout,
                          [&] { return stopping_ || queue_.size() < options_.queue_capacity; });
@@ -126,7 +100,7 @@ bool sink_runner::push(record_ptr r, bool may_wait) noexcept {
       wake_at_ = 0;
       notify = true;
     }
-  } catch (...) {  // std::bad_alloc from the deque: treat as a full queue
+  } catch (...) {  // std::bad_alloc from the deque (or a lock failure): as a full queue
     discarded_queue_full_.inc();
     return false;
   }
