@@ -19,6 +19,7 @@
 #include "config/parse_util.hpp"
 #include "core/cidr.hpp"
 #include "pipeline/sinks/kafka/kafka_sink.hpp"
+#include "pipeline/stages/dedup.hpp"
 
 namespace trapsink::config {
 namespace {
@@ -29,21 +30,21 @@ using snmp::usm::priv_protocol;
 using snmp::usm::security_level;
 using snmp::usm::user_config;
 
-constexpr std::array<std::string_view, 15> top_keys{"listen",
-                                                    "communities",
-                                                    "any_community",
-                                                    "jsonl",
-                                                    "sqlite",
-                                                    "kafka",
-                                                    "queue_capacity",
-                                                    "inform_dedup_window",
-                                                    "shutdown_deadline",
-                                                    "engine_id",
-                                                    "state_dir",
-                                                    "key_cache_size",
-                                                    "remote_engine_limit",
-                                                    "users_from",
-                                                    "users"};
+// clang-format off
+constexpr std::array<std::string_view, 19> top_keys{
+    "listen", "communities", "any_community", "jsonl", "sqlite", "kafka", "queue_capacity",
+    "inform_dedup_window", "shutdown_deadline", "engine_id", "state_dir", "key_cache_size",
+    "remote_engine_limit", "users_from", "users", "routes", "default_sinks", "dedup",
+    "rate_limit"};
+// clang-format on
+constexpr std::array<std::string_view, 5> route_keys{"name", "match", "sinks", "drop", "continue"};
+constexpr std::array<std::string_view, 6> match_keys{"source", "version", "community",
+                                                     "user",   "trap",    "varbinds"};
+constexpr std::array<std::string_view, 6> varbind_match_keys{"oid",   "equals", "not_equals",
+                                                             "range", "regex",  "subtree"};
+constexpr std::array<std::string_view, 3> dedup_keys{"window", "key", "max_keys"};
+constexpr std::array<std::string_view, 6> rate_limit_keys{
+    "per_source", "per_source_burst", "per_trap", "per_trap_burst", "summary_interval", "max_keys"};
 constexpr std::array<std::string_view, 9> kafka_keys{
     "brokers",       "topic",         "key",       "headers",        "properties",
     "delivery_wait", "flush_timeout", "spool_dir", "spool_max_bytes"};
@@ -161,6 +162,16 @@ class loader {
       apply_sqlite(e);
     } else if (k == "kafka") {
       apply_kafka(e);
+    } else if (k == "routes") {
+      apply_routes(e);
+    } else if (k == "default_sinks") {
+      std::vector<std::string> names;
+      for (auto& [name, m] : string_list(e, false, "[jsonl, sqlite]")) names.push_back(name);
+      o_.pipeline.default_sinks = std::move(names);
+    } else if (k == "dedup") {
+      apply_dedup(e);
+    } else if (k == "rate_limit") {
+      apply_rate_limit(e);
     } else if (k == "queue_capacity") {
       o_.queue_capacity = static_cast<std::size_t>(integer_value(e, 1, max_queue_capacity));
     } else if (k == "inform_dedup_window") {
@@ -397,6 +408,180 @@ class loader {
       fail(mark(e), x.what());
     }
     o_.kafka = std::move(ko);
+  }
+
+  /// A number (rates).
+  double number_value(const entry& e, double lo, double hi) const {
+    const std::string text = string_value(e);
+    double v = 0;
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size() || v < lo || v > hi) {
+      fail(mark(e), fmt::format("{}: '{}' is not a number from {:g} to {:g}", e.key, text, lo, hi));
+    }
+    return v;
+  }
+
+  /// An OID pattern: "1.3.6.1.6.3.1.1.5" (exact) or "1.3.6.1.6.3.1.1.5.*" (that subtree).
+  pipeline::oid_pattern oid_pattern_of(const std::string& text, const YAML::Mark& m,
+                                       bool subtree) const {
+    std::string_view t = text;
+    if (t.size() > 2 && t.substr(t.size() - 2) == ".*") {
+      t.remove_suffix(2);
+      subtree = true;
+    }
+    auto id = snmp::ber::oid::parse(t);
+    if (!id || id->size() < 2) {
+      fail(m, fmt::format("'{}' is not a dotted OID (e.g. 1.3.6.1.6.3.1.1.5.3, or "
+                          "1.3.6.1.6.3.1.1.5.* for the subtree)",
+                          text));
+    }
+    return {*id, subtree};
+  }
+
+  /// `routes`: a list of {name, match, sinks | drop, continue} (docs/configuration.md).
+  void apply_routes(const entry& e) {
+    if (!e.value.IsSequence()) {
+      fail(mark(e), fmt::format("routes: expected a list of routes, got {}", kind_of(e.value)));
+    }
+    std::size_t n = 0;
+    for (const auto& item : e.value) {
+      ++n;
+      if (!item.IsMap()) {
+        fail(item.Mark(), fmt::format("routes: each route is a map {{name, match, sinks}}, not {}",
+                                      kind_of(item)));
+      }
+      const auto fields = collect(item, " in a route", route_keys);
+      pipeline::route r;
+      r.name = fmt::format("route{}", n);
+      if (const entry* f = find(fields, "name")) r.name = string_value(*f);
+      if (const entry* f = find(fields, "drop")) r.drop = bool_value(*f);
+      if (const entry* f = find(fields, "continue")) r.next = bool_value(*f);
+      if (const entry* f = find(fields, "sinks")) {
+        for (auto& [name, m] : string_list(*f, true, "[kafka, sqlite]")) r.sinks.push_back(name);
+      }
+      if (r.drop == !r.sinks.empty()) {
+        fail(item.Mark(), fmt::format("route '{}': give either 'sinks' (where matching records "
+                                      "go) or 'drop: true'",
+                                      r.name));
+      }
+      if (const entry* f = find(fields, "match")) r.when = match_of(*f, r.name);
+      o_.pipeline.routes.push_back(std::move(r));
+    }
+  }
+
+  pipeline::route_match match_of(const entry& e, const std::string& route) const {
+    if (!e.value.IsMap()) {
+      fail(mark(e), fmt::format("route '{}': match is a map of conditions, not {}", route,
+                                kind_of(e.value)));
+    }
+    pipeline::route_match m;
+    const auto fields = collect(e.value, " in a route's match", match_keys);
+    if (const entry* f = find(fields, "source")) m.sources = cidr_list(*f);
+    if (const entry* f = find(fields, "version")) {
+      for (auto& [v, at] : string_list(*f, true, "[\"2c\", \"3\"]")) {
+        if (v != "1" && v != "2c" && v != "3")
+          fail(at, fmt::format("version: '{}' is not 1, 2c or 3", v));
+        m.versions.push_back(v);
+      }
+    }
+    if (const entry* f = find(fields, "community")) {
+      for (auto& [v, at] : string_list(*f, true, "[public]")) m.communities.push_back(v);
+    }
+    if (const entry* f = find(fields, "user")) {
+      for (auto& [v, at] : string_list(*f, true, "[netops]")) m.users.push_back(v);
+    }
+    if (const entry* f = find(fields, "trap")) {
+      for (auto& [v, at] : string_list(*f, true, "[\"1.3.6.1.6.3.1.1.5.*\"]")) {
+        m.traps.push_back(oid_pattern_of(v, at, false));
+      }
+    }
+    if (const entry* f = find(fields, "varbinds")) {
+      if (!f->value.IsSequence()) {
+        fail(mark(*f), "varbinds: a list of {oid, equals | not_equals | range | regex}");
+      }
+      for (const auto& vb : f->value) {
+        if (!vb.IsMap()) fail(vb.Mark(), "varbinds: each condition is a map {oid, equals: ...}");
+        const auto vf = collect(vb, " in a varbind condition", varbind_match_keys);
+        const entry* oid = find(vf, "oid");
+        if (oid == nullptr) fail(vb.Mark(), "a varbind condition needs 'oid'");
+        const bool subtree = find(vf, "subtree") != nullptr && bool_value(*find(vf, "subtree"));
+        auto name = oid_pattern_of(string_value(*oid), mark(*oid), subtree);
+        pipeline::varbind_condition c;
+        int ops = 0;
+        if (const entry* x = find(vf, "equals")) {
+          c.how = pipeline::varbind_condition::op::equals;
+          c.text = string_value(*x);
+          ++ops;
+        }
+        if (const entry* x = find(vf, "not_equals")) {
+          c.how = pipeline::varbind_condition::op::not_equals;
+          c.text = string_value(*x);
+          ++ops;
+        }
+        if (const entry* x = find(vf, "range")) {
+          if (!x->value.IsSequence() || x->value.size() != 2) {
+            fail(mark(*x), "range: two numbers [MIN, MAX], inclusive");
+          }
+          c.how = pipeline::varbind_condition::op::range;
+          c.min = number_value({"range", x->value[0], x->value[0]}, -1e300, 1e300);
+          c.max = number_value({"range", x->value[1], x->value[1]}, -1e300, 1e300);
+          ++ops;
+        }
+        if (const entry* x = find(vf, "regex")) {
+          try {
+            c = pipeline::varbind_condition::regex(name, string_value(*x));
+          } catch (const std::invalid_argument& err) {
+            fail(mark(*x), fmt::format("regex: {}", err.what()));
+          }
+          ++ops;
+        }
+        if (ops != 1) {
+          fail(vb.Mark(),
+               "a varbind condition has exactly one of equals, not_equals, range, regex");
+        }
+        c.name = name;
+        m.varbinds.push_back(std::move(c));
+      }
+    }
+    return m;
+  }
+
+  /// `dedup`: {window, key, max_keys}.
+  void apply_dedup(const entry& e) {
+    if (!e.value.IsMap()) fail(mark(e), "dedup: a map {window: 60s, key: [source, trap_oid]}");
+    pipeline::dedup_options d;
+    const auto fields = collect(e.value, " in dedup", dedup_keys);
+    if (const entry* f = find(fields, "window")) d.window = duration_value(*f);
+    if (const entry* f = find(fields, "key")) {
+      d.key_fields.clear();
+      for (auto& [k, m] : string_list(*f, true, "[source, trap_oid, varbinds]")) {
+        d.key_fields.push_back(k);
+      }
+    }
+    if (const entry* f = find(fields, "max_keys")) d.max_keys = integer_value(*f, 1, 100000000);
+    try {
+      core::metrics_registry scratch;
+      pipeline::deduplicator check(d, scratch);
+    } catch (const std::invalid_argument& err) {
+      fail(mark(e), fmt::format("dedup: {}", err.what()));
+    }
+    o_.pipeline.dedup = std::move(d);
+  }
+
+  /// `rate_limit`: {per_source, per_source_burst, per_trap, per_trap_burst, summary_interval}.
+  void apply_rate_limit(const entry& e) {
+    if (!e.value.IsMap()) fail(mark(e), "rate_limit: a map {per_source: 100, per_trap: 1000}");
+    pipeline::rate_limit_options r;
+    const auto fields = collect(e.value, " in rate_limit", rate_limit_keys);
+    if (const entry* f = find(fields, "per_source")) r.per_source_rate = number_value(*f, 0, 1e9);
+    if (const entry* f = find(fields, "per_source_burst"))
+      r.per_source_burst = number_value(*f, 0, 1e9);
+    if (const entry* f = find(fields, "per_trap")) r.per_trap_rate = number_value(*f, 0, 1e9);
+    if (const entry* f = find(fields, "per_trap_burst"))
+      r.per_trap_burst = number_value(*f, 0, 1e9);
+    if (const entry* f = find(fields, "summary_interval")) r.summary_interval = duration_value(*f);
+    if (const entry* f = find(fields, "max_keys")) r.max_keys = integer_value(*f, 1, 100000000);
+    o_.pipeline.rate_limit = r;
   }
 
   /// A duration that may be long (retention): "30d", "12h", "0" (none); at most 100 years.
@@ -734,6 +919,21 @@ void validate(receiver::server_options& o) {
         "no listen address: give at least one (--listen udp:ADDR:PORT, or 'listen:' in the "
         "configuration file)");
   }
+  // Routes may only name sinks that are on: jsonl (unless none), sqlite, kafka.
+  std::vector<std::string> sinks;
+  if (o.jsonl != receiver::jsonl_disabled) sinks.emplace_back("jsonl");
+  if (o.sqlite) sinks.emplace_back("sqlite");
+  if (o.kafka) sinks.emplace_back("kafka");
+  auto check = [&](const std::vector<std::string>& names, const std::string& where) {
+    for (const auto& n : names) {
+      if (std::find(sinks.begin(), sinks.end(), n) == sinks.end()) {
+        throw config_error(fmt::format("{} sends to sink '{}', which is not on (on: {})", where, n,
+                                       fmt::join(sinks, ", ")));
+      }
+    }
+  };
+  for (const auto& r : o.pipeline.routes) check(r.sinks, "route '" + r.name + "'");
+  if (o.pipeline.default_sinks) check(*o.pipeline.default_sinks, "default_sinks");
   if (o.jsonl == receiver::jsonl_disabled && !o.sqlite && !o.kafka) {
     throw config_error(
         "no output: JSON lines are turned off (jsonl: none) and neither a SQLite database nor "

@@ -4,7 +4,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 
@@ -62,7 +64,14 @@ int run_server(const server_options& options) {
         "no output: JSON lines are off (--jsonl none) and neither a SQLite "
         "database (--sqlite FILE) nor Kafka (--kafka-brokers) is given");
   }
-  pipeline::dispatcher pipe(std::move(runners), {}, metrics);
+  std::unique_ptr<pipeline::dispatcher> pipe_ptr;
+  try {
+    pipe_ptr =
+        std::make_unique<pipeline::dispatcher>(std::move(runners), options.pipeline, metrics);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(e.what());
+  }
+  pipeline::dispatcher& pipe = *pipe_ptr;
 
   auto accept = [&pipe](pipeline::record_ptr rec) { return pipe.accept(rec); };
   // SNMPv3: trapsink's engine identity (boots incremented at every start) and the USM users.
@@ -111,11 +120,24 @@ int run_server(const server_options& options) {
                  options.communities.communities.size() == 1 ? "y" : "ies");
   }
 
+  // Summaries of what dedup and rate limiting held back, once a second.
+  asio::steady_timer ticker(io);
+  std::function<void()> tick = [&] {
+    ticker.expires_after(std::chrono::seconds(1));
+    ticker.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      pipe.tick();
+      tick();
+    });
+  };
+  tick();
+
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signo) {
     if (ec) return;
     spdlog::info("received {}, stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
     for (auto& l : listeners) l->close();
+    ticker.cancel();
     io.stop();
   });
   io.run();

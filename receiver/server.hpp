@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/dispatcher.hpp"
 #include "pipeline/sinks/kafka/kafka_sink.hpp"
 #include "pipeline/sinks/sqlite/sqlite_sink.hpp"
 #include "receiver/listen_address.hpp"
@@ -26,6 +27,8 @@ struct server_options {
   std::optional<pipeline::sinks::sqlite_options> sqlite;
   /// Forwarding to Kafka (docs/kafka.md); unset: no Kafka sink.
   std::optional<pipeline::sinks::kafka_options> kafka;
+  /// Routes, default sinks, dedup and rate limiting (docs/configuration.md).
+  pipeline::dispatcher_options pipeline;
   /// Capacity of each sink's queue (records).
   std::size_t queue_capacity = 65536;
   std::chrono::milliseconds inform_dedup_window{std::chrono::seconds(60)};
