@@ -1,10 +1,10 @@
 #include "cli/check_config_command.hpp"
 
-#include "cli/serve_command.hpp"
-#include "config/config.hpp"
-
 #include <iostream>
 #include <stdexcept>
+
+#include "cli/serve_command.hpp"
+#include "config/config.hpp"
 
 namespace trapsink::cli {
 

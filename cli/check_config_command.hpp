@@ -2,7 +2,6 @@
 // `trapsink check-config`: load and validate the configuration exactly as `serve` would, print a
 // short summary (never a secret), and exit 0 when it is valid or 2 with the error.
 #include <CLI/CLI.hpp>
-
 #include <functional>
 
 namespace trapsink::cli {

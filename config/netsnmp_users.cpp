@@ -1,14 +1,14 @@
 #include "config/netsnmp_users.hpp"
 
-#include "config/config.hpp"
-#include "config/parse_util.hpp"
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <span>
 #include <tuple>
+
+#include "config/config.hpp"
+#include "config/parse_util.hpp"
 
 namespace trapsink::config {
 namespace {
@@ -94,8 +94,7 @@ class create_user_parser {
     }
     if (i >= w_.size()) fail(fmt::format("no user name; the form is {}", synopsis));
     if (!w_[i].quoted && w_[i].text.starts_with('-')) {
-      fail(fmt::format("only -e ENGINEID may come before the user name; the form is {}",
-                       synopsis));
+      fail(fmt::format("only -e ENGINEID may come before the user name; the form is {}", synopsis));
     }
     u.name = w_[i].text;
     if (u.name.empty()) fail("the user name is empty; a user name is 1 to 32 octets");
@@ -109,25 +108,28 @@ class create_user_parser {
     auto auth = snmp::usm::parse_auth_protocol(w_[i].text);
     if (!auth || *auth == auth_protocol::none) {
       // The word is not repeated: it may be a passphrase given without its protocol.
-      fail(user(fmt::format("the word after the user name must be an authentication protocol "
-                            "({})",
-                            detail::auth_protocol_names())));
+      fail(
+          user(fmt::format("the word after the user name must be an authentication protocol "
+                           "({})",
+                           detail::auth_protocol_names())));
     }
     u.auth = *auth;
     ++i;
     if (i == w_.size()) {
-      fail(user(fmt::format("{} needs an authentication passphrase (or -m or -l and a key in hex) "
-                            "after it",
-                            snmp::usm::name(u.auth))));
+      fail(
+          user(fmt::format("{} needs an authentication passphrase (or -m or -l and a key in hex) "
+                           "after it",
+                           snmp::usm::name(u.auth))));
     }
     i = secret(i, "authentication", u.auth, priv_protocol::none, u.auth_key);
     if (i == w_.size()) return u;  // authNoPriv
 
     auto priv = snmp::usm::parse_priv_protocol(w_[i].text);
     if (!priv || *priv == priv_protocol::none) {
-      fail(user(fmt::format("the word after the authentication passphrase must be a privacy "
-                            "protocol ({}); quote a passphrase that contains spaces",
-                            detail::priv_protocol_names())));
+      fail(
+          user(fmt::format("the word after the authentication passphrase must be a privacy "
+                           "protocol ({}); quote a passphrase that contains spaces",
+                           detail::priv_protocol_names())));
     }
     u.priv = *priv;
     ++i;
@@ -139,8 +141,9 @@ class create_user_parser {
     i = secret(i, "privacy", u.auth, u.priv, u.priv_key);
     detail::normalize_priv_key(u.priv_key, u.auth);
     if (i != w_.size()) {
-      fail(user("unexpected words after the privacy passphrase; quote a passphrase that contains "
-                "spaces"));
+      fail(
+          user("unexpected words after the privacy passphrase; quote a passphrase that contains "
+               "spaces"));
     }
     return u;
   }
@@ -184,9 +187,10 @@ class create_user_parser {
     out.how = key_source::kind::passphrase;
     out.passphrase = w_[i].text;
     if (out.passphrase.size() < detail::min_passphrase_length) {
-      fail(user(fmt::format("the {} passphrase is shorter than {} characters (Net-SNMP refuses "
-                            "it too; RFC 3414 §11.2 recommends at least {})",
-                            what, detail::min_passphrase_length, detail::min_passphrase_length)));
+      fail(
+          user(fmt::format("the {} passphrase is shorter than {} characters (Net-SNMP refuses "
+                           "it too; RFC 3414 §11.2 recommends at least {})",
+                           what, detail::min_passphrase_length, detail::min_passphrase_length)));
     }
     return i + 1;
   }

@@ -13,12 +13,12 @@
 // lines for the same user and the same secrets but different -e engine IDs make one user pinned
 // to all of them. Protocols trapsink knows beyond Net-SNMP's (3DES, AES-192-C, ...) are
 // accepted. Other directives are skipped.
-#include "snmp/usm/user.hpp"
-
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "snmp/usm/user.hpp"
 
 namespace trapsink::config {
 

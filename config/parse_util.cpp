@@ -1,7 +1,5 @@
 #include "config/parse_util.hpp"
 
-#include "config/config.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,6 +10,8 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include "config/config.hpp"
 
 namespace trapsink::config::detail {
 namespace {
@@ -43,8 +43,7 @@ std::vector<std::size_t> allowed_key_lengths(snmp::usm::key_source::kind how,
                                              snmp::usm::auth_protocol auth,
                                              snmp::usm::priv_protocol priv) {
   std::vector<std::size_t> out{snmp::usm::key_length(auth)};
-  if (priv != snmp::usm::priv_protocol::none &&
-      how == snmp::usm::key_source::kind::localized_key &&
+  if (priv != snmp::usm::priv_protocol::none && how == snmp::usm::key_source::kind::localized_key &&
       snmp::usm::key_length(priv) < out.front()) {
     out.push_back(snmp::usm::key_length(priv));
   }
@@ -83,9 +82,9 @@ std::string auth_protocol_names() {
 std::string priv_protocol_names() {
   using snmp::usm::priv_protocol;
   std::string out;
-  for (auto p : {priv_protocol::des, priv_protocol::des3, priv_protocol::aes128,
-                 priv_protocol::aes192, priv_protocol::aes256, priv_protocol::aes192_reeder,
-                 priv_protocol::aes256_reeder}) {
+  for (auto p :
+       {priv_protocol::des, priv_protocol::des3, priv_protocol::aes128, priv_protocol::aes192,
+        priv_protocol::aes256, priv_protocol::aes192_reeder, priv_protocol::aes256_reeder}) {
     if (!out.empty()) out += ", ";
     out += snmp::usm::name(p);
   }

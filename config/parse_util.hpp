@@ -4,16 +4,16 @@
 //
 // Every `why` these produce is a sentence fragment that never repeats the text it was given
 // (which may be a secret); callers add the location and, where the value is not secret, the value.
-#include "core/hex.hpp"
-#include "snmp/engine/local_engine.hpp"
-#include "snmp/usm/user.hpp"
-
 #include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/hex.hpp"
+#include "snmp/engine/local_engine.hpp"
+#include "snmp/usm/user.hpp"
 
 namespace trapsink::config::detail {
 

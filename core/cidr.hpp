@@ -1,9 +1,8 @@
 #pragma once
 // Address prefixes ("10.0.0.0/8", "2001:db8::/32", or one host) for source-address allow lists.
-#include <boost/asio/ip/address.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <cstdint>
 #include <optional>

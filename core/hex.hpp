@@ -45,7 +45,8 @@ inline std::optional<std::vector<std::byte>> parse_hex(std::string_view text, st
                   "':' or spaces between octets)";
       return std::nullopt;
     }
-    out.push_back(static_cast<std::byte>(detail::hex_value(s[i]) * 16 + detail::hex_value(s[i + 1])));
+    out.push_back(
+        static_cast<std::byte>(detail::hex_value(s[i]) * 16 + detail::hex_value(s[i + 1])));
     i += 2;
   }
   if (out.empty()) {

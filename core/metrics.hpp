@@ -28,7 +28,8 @@ class counter {
 class metrics_registry {
  public:
   /// The counter with this name and label set, created at zero on first call.
-  counter& get(const std::string& name, const std::string& labels = {}, const std::string& help = {}) {
+  counter& get(const std::string& name, const std::string& labels = {},
+               const std::string& help = {}) {
     std::lock_guard lock(mu_);
     auto key = std::make_pair(name, labels);
     auto it = counters_.find(key);

@@ -2,11 +2,11 @@
 // The sink contract: a sink is built from validated options, then fed batches of records on its
 // own thread by a sink_runner. A write never throws through the pipeline; it answers ok, retry
 // (transient: the runner retries the batch with backoff) or drop (permanent: counted, discarded).
-#include "pipeline/record/record.hpp"
-
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "pipeline/record/record.hpp"
 
 namespace trapsink::pipeline {
 

@@ -23,7 +23,7 @@ class inform_dedup {
 
   /// The identity of one inform.
   struct key {
-    std::string peer;  ///< "address|port"
+    std::string peer;       ///< "address|port"
     std::string principal;  ///< community (v2c) or user@engine (v3)
     std::int32_t request_id = 0;
     bool operator==(const key&) const = default;

@@ -1,8 +1,8 @@
 #include "receiver/listen_address.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <fmt/format.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <stdexcept>
 

@@ -4,7 +4,6 @@
 //   udp6:[ADDR]:PORT   IPv6, e.g. udp6:[::]:162, udp6:[::1]:1162
 // PORT 0 asks the kernel for a free port (the bound port is logged).
 #include <boost/asio/ip/udp.hpp>
-
 #include <string>
 #include <string_view>
 

@@ -1,13 +1,13 @@
 #include "receiver/notification_receiver.hpp"
 
-#include "snmp/message/codec.hpp"
-#include "snmp/message/errc.hpp"
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <memory>
+
+#include "snmp/message/codec.hpp"
+#include "snmp/message/errc.hpp"
 
 namespace trapsink::receiver {
 namespace msg = snmp::message;
@@ -159,12 +159,9 @@ std::vector<std::byte> notification_receiver::handle_datagram(std::span<const st
   return deliver(std::move(rec), peer, stats, inform, std::move(key), now, std::move(response));
 }
 
-std::vector<std::byte> notification_receiver::deliver(pipeline::record_ptr rec,
-                                                      const peer_info& peer,
-                                                      listener_statistics& stats, bool inform,
-                                                      inform_dedup::key key,
-                                                      inform_dedup::clock::time_point now,
-                                                      std::vector<std::byte> response) {
+std::vector<std::byte> notification_receiver::deliver(
+    pipeline::record_ptr rec, const peer_info& peer, listener_statistics& stats, bool inform,
+    inform_dedup::key key, inform_dedup::clock::time_point now, std::vector<std::byte> response) {
   if (!accept_(std::move(rec))) {
     // Not queued: an inform is not acknowledged, so the sender retransmits (backpressure).
     if (inform) stats_.silent_drops.inc();
@@ -193,7 +190,8 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
       stats.dropped("unhandled_pdu");
       log_drop(peer, stats, "unhandled_pdu",
                fmt::format("user '{}': not a notification (a trap receiver answers only traps "
-                           "and informs)", printable(in.user_name)));
+                           "and informs)",
+                           printable(in.user_name)));
       return {};
     }
   }
@@ -210,10 +208,10 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
     const auto reason = usm::name(in.result);
     stats.dropped(reason);
     log_drop(peer, stats, reason,
-             fmt::format("SNMPv3 user '{}', engine ID {}: {}{}", printable(in.user_name),
-                         in.engine_id.empty() ? std::string("(empty)")
-                                              : snmp::engine::to_hex(in.engine_id),
-                         in.detail, in.report.empty() ? "" : " (Report sent)"));
+             fmt::format(
+                 "SNMPv3 user '{}', engine ID {}: {}{}", printable(in.user_name),
+                 in.engine_id.empty() ? std::string("(empty)") : snmp::engine::to_hex(in.engine_id),
+                 in.detail, in.report.empty() ? "" : " (Report sent)"));
     if (!in.report.empty()) stats.report_sent();
     return std::move(in.report);
   }
@@ -227,8 +225,8 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
     key = {peer.address + '|' + std::to_string(peer.port),
            "usm:" + in.user_name + '@' + snmp::engine::to_hex(in.engine_id), p.request_id};
     // RFC 3416 §4.2.7: the Response carries the same request-id and variable bindings.
-    response = usm_->encode_response(in, msg::pdu{msg::pdu_type::response, p.request_id, 0, 0,
-                                                  p.varbinds});
+    response = usm_->encode_response(
+        in, msg::pdu{msg::pdu_type::response, p.request_id, 0, 0, p.varbinds});
     if (in.duplicate || dedup_.seen(key, now)) {
       stats.duplicate();
       stats.acknowledged();
@@ -246,7 +244,8 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
   sec.user = in.user_name;
   sec.level = std::string(usm::name(in.level));
   sec.engine_id = snmp::engine::to_hex(in.engine_id);
-  sec.context_engine_id = snmp::engine::to_hex(std::as_bytes(std::span(in.scoped.context_engine_id)));
+  sec.context_engine_id =
+      snmp::engine::to_hex(std::as_bytes(std::span(in.scoped.context_engine_id)));
   sec.context_name = std::move(in.scoped.context_name);
   sec.auth_protocol = std::string(usm::name(in.auth));
   sec.priv_protocol = std::string(usm::name(in.priv));
@@ -255,7 +254,8 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
     stats.dropped("malformed_notification");
     log_drop(peer, stats, "malformed_notification",
              fmt::format("SNMPv3 user '{}': the notification has no snmpTrapOID.0 as its first or "
-                         "second variable binding (RFC 3416 §4.2.6)", printable(in.user_name)));
+                         "second variable binding (RFC 3416 §4.2.6)",
+                         printable(in.user_name)));
     return {};
   }
   rec->id = pipeline::make_record_id(rec->time);

@@ -2,6 +2,13 @@
 // The notification receiver application (RFC 3413 §3.4): decode, authenticate (USM for v3) or
 // authorize the community, build the record, hand it to the pipeline, and acknowledge informs.
 // Transport-independent: a listener passes in datagrams and sends back what this returns.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
 #include "core/cidr.hpp"
 #include "core/log_limiter.hpp"
 #include "core/metrics.hpp"
@@ -11,19 +18,12 @@
 #include "receiver/statistics.hpp"
 #include "snmp/usm/processor.hpp"
 
-#include <chrono>
-#include <cstddef>
-#include <functional>
-#include <span>
-#include <string>
-#include <vector>
-
 namespace trapsink::receiver {
 
 /// One accepted community string, optionally only from some source addresses.
 struct community_entry {
-  std::string name;                   ///< exact match (raw octets)
-  std::vector<core::cidr> allow_from; ///< empty: from any address
+  std::string name;                    ///< exact match (raw octets)
+  std::vector<core::cidr> allow_from;  ///< empty: from any address
 };
 
 /// Which communities a listener accepts.
@@ -65,8 +65,8 @@ class notification_receiver {
  private:
   void log_drop(const peer_info& peer, const listener_statistics& listener, std::string_view reason,
                 std::string_view detail);
-  std::vector<std::byte> handle_datagram(std::span<const std::byte> datagram,
-                                         const peer_info& peer, const community_policy& policy,
+  std::vector<std::byte> handle_datagram(std::span<const std::byte> datagram, const peer_info& peer,
+                                         const community_policy& policy,
                                          listener_statistics& stats);
   std::vector<std::byte> handle_v3(std::span<const std::byte> datagram, const peer_info& peer,
                                    listener_statistics& stats);

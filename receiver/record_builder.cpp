@@ -1,9 +1,9 @@
 #include "receiver/record_builder.hpp"
 
+#include <fmt/format.h>
+
 #include "snmp/message/v1_mapping.hpp"
 #include "snmp/message/well_known.hpp"
-
-#include <fmt/format.h>
 
 namespace trapsink::receiver {
 namespace msg = snmp::message;
@@ -51,8 +51,7 @@ bool fill_notification(std::vector<msg::varbind> varbinds, const peer_info& peer
 }
 
 pipeline::record build_record(msg::community_message m, const peer_info& peer,
-                              std::chrono::system_clock::time_point received,
-                              build_error& error) {
+                              std::chrono::system_clock::time_point received, build_error& error) {
   error = build_error::none;
   pipeline::record r;
   r.time = received;
@@ -63,8 +62,8 @@ pipeline::record build_record(msg::community_message m, const peer_info& peer,
     r.version = "1";
     r.pdu = "trap";
     std::string agent(trap->agent_address.begin(), trap->agent_address.end());
-    r.v1 = pipeline::record_v1{trap->enterprise.to_string(), dotted_ipv4(agent),
-                               trap->generic_trap, trap->specific_trap, trap->time_stamp};
+    r.v1 = pipeline::record_v1{trap->enterprise.to_string(), dotted_ipv4(agent), trap->generic_trap,
+                               trap->specific_trap, trap->time_stamp};
     r.agent_address = r.v1->agent_address;
     if (!fill_notification(msg::v1_trap_to_v2_varbinds(*trap, m.community), peer, r)) {
       error = build_error::no_trap_oid;  // cannot happen: the mapping always sets it

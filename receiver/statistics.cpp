@@ -20,8 +20,8 @@ listener_statistics::listener_statistics(core::metrics_registry& reg, std::strin
     : reg_(reg),
       name_(std::move(listener)),
       labels_(fmt::format("listener=\"{}\"", name_)),
-      received_(reg.get("trapsink_listener_received_total", labels_,
-                        "datagrams received per listener")),
+      received_(
+          reg.get("trapsink_listener_received_total", labels_, "datagrams received per listener")),
       recorded_(reg.get("trapsink_listener_recorded_total", labels_,
                         "notifications turned into records per listener")),
       acknowledged_(reg.get("trapsink_listener_informs_acknowledged_total", labels_,

@@ -1,10 +1,10 @@
 #pragma once
 // The counters of the receive path, registered in the shared metrics registry. RFC 3418 snmp
 // group counters keep their MIB names in the summary and a recognisable metric name.
-#include "core/metrics.hpp"
-
 #include <string>
 #include <string_view>
+
+#include "core/metrics.hpp"
 
 namespace trapsink::receiver {
 
@@ -12,10 +12,10 @@ namespace trapsink::receiver {
 struct snmp_statistics {
   explicit snmp_statistics(core::metrics_registry& reg);
 
-  core::counter& in_pkts;                ///< snmpInPkts: every datagram received
-  core::counter& in_bad_versions;        ///< snmpInBadVersions: unsupported version field
-  core::counter& in_bad_community_names; ///< snmpInBadCommunityNames: community not accepted
-  core::counter& in_asn_parse_errs;      ///< snmpInASNParseErrs: BER / message decoding failed
+  core::counter& in_pkts;                 ///< snmpInPkts: every datagram received
+  core::counter& in_bad_versions;         ///< snmpInBadVersions: unsupported version field
+  core::counter& in_bad_community_names;  ///< snmpInBadCommunityNames: community not accepted
+  core::counter& in_asn_parse_errs;       ///< snmpInASNParseErrs: BER / message decoding failed
   /// snmpSilentDrops: confirmed-class PDUs (informs) dropped without a Response; here, informs
   /// that could not be queued because a sink queue was full (the sender retransmits).
   core::counter& silent_drops;

@@ -1,10 +1,10 @@
 #include "receiver/udp_listener.hpp"
 
-#include <boost/asio/ip/v6_only.hpp>
-#include <boost/asio/socket_base.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/socket_base.hpp>
 #include <stdexcept>
 
 namespace trapsink::receiver {

@@ -1,15 +1,14 @@
 #pragma once
 // One UDP socket (IPv4 or IPv6) feeding datagrams to the notification receiver and sending back
 // what it answers (inform acknowledgements).
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <cstddef>
+
 #include "receiver/listen_address.hpp"
 #include "receiver/notification_receiver.hpp"
 #include "receiver/statistics.hpp"
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/udp.hpp>
-
-#include <array>
-#include <cstddef>
 
 namespace trapsink::receiver {
 
@@ -18,9 +17,8 @@ class udp_listener {
  public:
   /// Binds the socket. Throws std::runtime_error naming the address and the reason (address in
   /// use, permission denied for ports below 1024, no such address) when binding fails.
-  udp_listener(boost::asio::io_context& io, const listen_address& address,
-               community_policy policy, notification_receiver& receiver,
-               core::metrics_registry& metrics);
+  udp_listener(boost::asio::io_context& io, const listen_address& address, community_policy policy,
+               notification_receiver& receiver, core::metrics_registry& metrics);
 
   /// Start the receive loop.
   void start();

@@ -249,11 +249,7 @@ void append_dotted_octets(std::string& out, std::string_view octets) {
 }
 void append_uint(std::string& out, std::uint64_t v) { writer(out).uint(v); }
 void append_int(std::string& out, std::int64_t v) { writer(out).int64(v); }
-void append_arcs(std::string& out, std::span<const std::uint32_t> arcs) {
-  writer(out).arcs(arcs);
-}
-void append_time(std::string& out, std::chrono::system_clock::time_point t) {
-  writer(out).time(t);
-}
+void append_arcs(std::string& out, std::span<const std::uint32_t> arcs) { writer(out).arcs(arcs); }
+void append_time(std::string& out, std::chrono::system_clock::time_point t) { writer(out).time(t); }
 
 }  // namespace trapsink::pipeline::json

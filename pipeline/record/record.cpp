@@ -1,11 +1,12 @@
 // Record ids (ULID) and the agent_address rule (docs/record.md).
-#include "pipeline/record/json_writer.hpp"
 #include "pipeline/record/record.hpp"
-#include "snmp/message/well_known.hpp"
 
 #include <mutex>
 #include <random>
 #include <variant>
+
+#include "pipeline/record/json_writer.hpp"
+#include "snmp/message/well_known.hpp"
 
 namespace trapsink::pipeline {
 namespace {

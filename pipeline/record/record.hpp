@@ -1,8 +1,6 @@
 #pragma once
 // The record: one received notification, as every sink and user sees it. Its JSON form is the
 // contract documented in docs/record.md and docs/record.schema.json.
-#include "snmp/message/value.hpp"
-
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -11,13 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "snmp/message/value.hpp"
+
 namespace trapsink::pipeline {
 
 /// Where a datagram came from.
 struct record_source {
-  std::string address;     ///< textual IP address ("192.0.2.1", "2001:db8::1")
+  std::string address;  ///< textual IP address ("192.0.2.1", "2001:db8::1")
   std::uint16_t port = 0;
-  std::string transport;   ///< "udp" | "udp6"
+  std::string transport;  ///< "udp" | "udp6"
 };
 
 /// The original fields of an SNMPv1 Trap-PDU (RFC 1157 §4.1.6).
@@ -42,7 +42,7 @@ struct record_security {
 
 /// Set on a summary record: how many records like this one a stage held back (docs/record.md).
 struct record_summary {
-  std::string kind;       ///< "dedup" (folded duplicates) | "rate_limit" (suppressed)
+  std::string kind;  ///< "dedup" (folded duplicates) | "rate_limit" (suppressed)
   std::uint64_t count = 0;
   std::chrono::system_clock::time_point first;  ///< first held back
   std::chrono::system_clock::time_point last;   ///< last held back
@@ -50,18 +50,18 @@ struct record_summary {
 
 /// One received notification.
 struct record {
-  std::string id;                                  ///< unique, time-sortable
-  std::chrono::system_clock::time_point time;      ///< when received
+  std::string id;                              ///< unique, time-sortable
+  std::chrono::system_clock::time_point time;  ///< when received
   record_source source;
-  std::string version;                             ///< "1" | "2c" | "3"
-  std::string pdu;                                 ///< "trap" | "inform"
-  std::optional<std::string> community;           ///< v1/v2c (raw octets)
-  std::optional<std::int32_t> request_id;          ///< v2c/v3
-  std::optional<std::uint32_t> uptime;             ///< sysUpTime.0
-  std::string trap_oid;                            ///< dotted numeric snmpTrapOID.0
-  std::optional<std::string> trap_name;            ///< once MIBs resolve it
-  std::string agent_address;                       ///< see docs/record.md
-  std::optional<record_security> security;         ///< v3
+  std::string version;                      ///< "1" | "2c" | "3"
+  std::string pdu;                          ///< "trap" | "inform"
+  std::optional<std::string> community;     ///< v1/v2c (raw octets)
+  std::optional<std::int32_t> request_id;   ///< v2c/v3
+  std::optional<std::uint32_t> uptime;      ///< sysUpTime.0
+  std::string trap_oid;                     ///< dotted numeric snmpTrapOID.0
+  std::optional<std::string> trap_name;     ///< once MIBs resolve it
+  std::string agent_address;                ///< see docs/record.md
+  std::optional<record_security> security;  ///< v3
   std::optional<record_v1> v1;
   /// Variable bindings after sysUpTime.0 and snmpTrapOID.0, in order.
   std::vector<snmp::message::varbind> varbinds;

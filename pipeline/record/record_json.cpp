@@ -1,11 +1,12 @@
 // The record's JSON encoding (docs/record.md). Key order is fixed by the order of the calls in
 // append_json; to add a field (v3 "security", MIB names), add one call in the right place and
 // the matching entries in docs/record.md and docs/record.schema.json.
-#include "pipeline/record/json_writer.hpp"
-#include "pipeline/record/record.hpp"
 #include "pipeline/record/record_json.hpp"
 
 #include <variant>
+
+#include "pipeline/record/json_writer.hpp"
+#include "pipeline/record/record.hpp"
 
 namespace trapsink::pipeline {
 namespace {

@@ -2,11 +2,11 @@
 // Pieces of the record's JSON encoding that other components reuse (a sink that stores the
 // varbinds as a JSON column, the `query` output). The whole record is encoded by append_json /
 // to_json in record.hpp; the rules are in docs/record.md.
-#include "snmp/message/value.hpp"
-
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "snmp/message/value.hpp"
 
 namespace trapsink::pipeline {
 

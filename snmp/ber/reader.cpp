@@ -72,7 +72,7 @@ result<std::uint64_t> decode_unsigned(std::span<const std::byte> c,
                                       std::size_t max_octets) noexcept {
   if (c.empty()) return fail(errc::empty_integer);
   if ((u8(c[0]) & 0x80) != 0) return fail(errc::integer_too_wide);  // negative
-  while (c.size() > 1 && u8(c[0]) == 0x00) c = c.subspan(1);       // 0x00 pad octets
+  while (c.size() > 1 && u8(c[0]) == 0x00) c = c.subspan(1);        // 0x00 pad octets
   if (c.size() > max_octets) return fail(errc::integer_too_wide);
   std::uint64_t v = 0;
   for (std::byte b : c) v = (v << 8) | u8(b);

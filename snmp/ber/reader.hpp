@@ -2,13 +2,13 @@
 // A BER reader over a byte span (X.690 §8, restricted to what SNMP uses: one-octet tags and
 // definite lengths, RFC 3417 §8). It never allocates per element: values are views into the
 // input; only read_oid fills the caller's ber::oid. Every limit has its own ber::errc.
-#include "snmp/ber/errc.hpp"
-#include "snmp/ber/oid.hpp"
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+
+#include "snmp/ber/errc.hpp"
+#include "snmp/ber/oid.hpp"
 
 namespace trapsink::snmp::ber {
 

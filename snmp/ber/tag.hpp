@@ -7,9 +7,9 @@ namespace trapsink::snmp::ber {
 
 /// One-octet BER tags used by SNMP. Values are the full identifier octet.
 enum class tag : std::uint8_t {
-  integer = 0x02,         ///< INTEGER / Integer32
-  octet_string = 0x04,    ///< OCTET STRING
-  null = 0x05,            ///< NULL
+  integer = 0x02,       ///< INTEGER / Integer32
+  octet_string = 0x04,  ///< OCTET STRING
+  null = 0x05,          ///< NULL
   object_identifier = 0x06,
   sequence = 0x30,
   ip_address = 0x40,      ///< [APPLICATION 0] IMPLICIT OCTET STRING (SIZE (4))

@@ -2,13 +2,13 @@
 // A BER writer producing minimal definite-length encodings (X.690 §8, DER-style lengths and
 // integers) of the types SNMP uses (RFC 3417 §8). Constructed elements are written with
 // begin_constructed()/end_constructed(): the length is back-patched when the element ends.
-#include "snmp/ber/oid.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
+
+#include "snmp/ber/oid.hpp"
 
 namespace trapsink::snmp::ber {
 

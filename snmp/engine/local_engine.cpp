@@ -1,6 +1,9 @@
 #include "snmp/engine/local_engine.hpp"
 
+#include <fcntl.h>
 #include <openssl/rand.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -11,10 +14,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
-
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 namespace trapsink::snmp::engine {
 namespace fs = std::filesystem;
@@ -189,9 +188,10 @@ engine_state load_engine_state(const std::string& state_dir,
   // RFC 3414 §2.2.1: boots increments at every start and latches at 2^31-1.
   st.boots = stored_boots >= max_engine_value ? max_engine_value : stored_boots + 1;
   st.persisted = true;
-  write_atomically(file, "# trapsink engine identity (RFC 3414 §2.2); written at every start\n"
-                         "engine_id " + to_hex(st.engine_id) + "\nboots " +
-                             std::to_string(st.boots) + "\n");
+  write_atomically(file,
+                   "# trapsink engine identity (RFC 3414 §2.2); written at every start\n"
+                   "engine_id " +
+                       to_hex(st.engine_id) + "\nboots " + std::to_string(st.boots) + "\n");
   return st;
 }
 

@@ -2,8 +2,6 @@
 // trapsink's own SNMP engine identity (RFC 3411 §3.1.1, RFC 3414 §2.2): snmpEngineID,
 // snmpEngineBoots and snmpEngineTime. trapsink is the authoritative engine for the informs it
 // receives; senders discover this identity (RFC 3414 §4) before sending them.
-#include "core/hex.hpp"
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +9,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include "core/hex.hpp"
 
 namespace trapsink::snmp::engine {
 

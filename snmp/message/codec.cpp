@@ -1,10 +1,10 @@
 // Community-based message codec: RFC 1157 §4 (SNMPv1), RFC 1901 (SNMPv2c), RFC 3416 §3 (PDUs).
 #include "snmp/message/codec.hpp"
 
-#include "snmp/message/detail.hpp"
-
 #include <string>
 #include <variant>
+
+#include "snmp/message/detail.hpp"
 
 namespace trapsink::snmp::message {
 namespace {
@@ -17,10 +17,14 @@ using detail::to_string;
 /// Map the version INTEGER (RFC 1157 §4: version-1(0); RFC 1901: 1; RFC 3412 §6: 3).
 ber::result<version> map_version(std::int64_t v) noexcept {
   switch (v) {
-    case 0: return version::v1;
-    case 1: return version::v2c;
-    case 3: return version::v3;
-    default: return fail(errc::bad_version);
+    case 0:
+      return version::v1;
+    case 1:
+      return version::v2c;
+    case 3:
+      return version::v3;
+    default:
+      return fail(errc::bad_version);
   }
 }
 
@@ -217,7 +221,8 @@ ber::result<void> decode_value(const ber::tlv& element, value& out) {
       out = value::counter64(*v);
       return {};
     }
-    case ber::tag::sequence: break;
+    case ber::tag::sequence:
+      break;
   }
   return fail(ber::errc::unexpected_tag);
 }

@@ -4,14 +4,14 @@
 // reuses for a scoped PDU (RFC 3412 §6). Decoding never throws for malformed input: errors are
 // ber::errc (structure) or message::errc (semantics); allocation is limited to the owned
 // strings / OIDs / vectors of the result.
+#include <cstddef>
+#include <span>
+#include <vector>
+
 #include "snmp/ber/reader.hpp"
 #include "snmp/ber/writer.hpp"
 #include "snmp/message/errc.hpp"
 #include "snmp/message/pdu.hpp"
-
-#include <cstddef>
-#include <span>
-#include <vector>
 
 namespace trapsink::snmp::message {
 

@@ -1,12 +1,12 @@
 #pragma once
 // Helpers shared by the message codecs (codec.cpp, v3.cpp). Internal to snmp/message.
-#include "snmp/ber/errc.hpp"
-#include "snmp/message/errc.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
+
+#include "snmp/ber/errc.hpp"
+#include "snmp/message/errc.hpp"
 
 namespace trapsink::snmp::message::detail {
 

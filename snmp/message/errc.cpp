@@ -20,17 +20,22 @@ class message_category_impl final : public boost::system::error_category {
  private:
   static const char* describe(int ev) noexcept {
     switch (static_cast<errc>(ev)) {
-      case errc::ok: return "success";
-      case errc::bad_version: return "SNMP message version is not 0, 1 or 3";
+      case errc::ok:
+        return "success";
+      case errc::bad_version:
+        return "SNMP message version is not 0, 1 or 3";
       case errc::unsupported_version:
         return "SNMP message version not handled by this decoder (v3 is not community-based)";
-      case errc::unknown_pdu_type: return "unknown SNMP PDU type";
+      case errc::unknown_pdu_type:
+        return "unknown SNMP PDU type";
       case errc::pdu_not_allowed_in_version:
         return "SNMP PDU type not allowed in this message version";
-      case errc::bad_field: return "SNMP PDU field out of range";
+      case errc::bad_field:
+        return "SNMP PDU field out of range";
       case errc::invalid_msg_flags:
         return "SNMPv3 msgFlags invalid (privacy without authentication, or not one octet)";
-      case errc::user_name_too_long: return "SNMPv3 msgUserName longer than 32 octets";
+      case errc::user_name_too_long:
+        return "SNMPv3 msgUserName longer than 32 octets";
     }
     return "unknown SNMP message error";
   }

@@ -2,7 +2,6 @@
 // Error codes of the message layer (RFC 1157 §4, RFC 1901, RFC 3416 §3). Structural BER errors
 // surface as ber::errc; these codes name what is wrong with a well-formed message.
 #include <boost/system/error_code.hpp>
-
 #include <type_traits>
 
 namespace trapsink::snmp::message {

@@ -1,12 +1,12 @@
 #pragma once
 // SNMP PDUs (RFC 1157 §4.1, RFC 3416 §3) and community-based messages (RFC 1157, RFC 1901).
-#include "snmp/message/value.hpp"
-
 #include <array>
 #include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
+
+#include "snmp/message/value.hpp"
 
 namespace trapsink::snmp::message {
 
@@ -41,9 +41,9 @@ struct pdu {
 struct trap_v1_pdu {
   ber::oid enterprise;
   std::array<std::uint8_t, 4> agent_address{};
-  std::int32_t generic_trap = 0;   ///< 0..6
+  std::int32_t generic_trap = 0;  ///< 0..6
   std::int32_t specific_trap = 0;
-  std::uint32_t time_stamp = 0;    ///< TimeTicks
+  std::uint32_t time_stamp = 0;  ///< TimeTicks
   std::vector<varbind> varbinds;
   friend bool operator==(const trap_v1_pdu&, const trap_v1_pdu&) = default;
 };

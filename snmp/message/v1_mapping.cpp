@@ -2,10 +2,10 @@
 // Parameters".
 #include "snmp/message/v1_mapping.hpp"
 
-#include "snmp/message/well_known.hpp"
-
 #include <algorithm>
 #include <string>
+
+#include "snmp/message/well_known.hpp"
 
 namespace trapsink::snmp::message {
 namespace {
@@ -28,8 +28,7 @@ ber::oid v1_trap_oid(const trap_v1_pdu& trap) {
   return trap.enterprise.child({0U, static_cast<std::uint32_t>(trap.specific_trap)});
 }
 
-std::vector<varbind> v1_trap_to_v2_varbinds(const trap_v1_pdu& trap,
-                                            std::string_view community) {
+std::vector<varbind> v1_trap_to_v2_varbinds(const trap_v1_pdu& trap, std::string_view community) {
   std::vector<varbind> out;
   out.reserve(trap.varbinds.size() + 5);
   // RFC 3416 §4.2.6: the first two variable bindings of an SNMPv2 notification are

@@ -1,10 +1,10 @@
 #pragma once
 // RFC 3584 §3.1: translating SNMPv1 notification parameters (a Trap-PDU) to SNMPv2
 // notification parameters, so every notification is handled in the SNMPv2 form.
-#include "snmp/message/pdu.hpp"
-
 #include <string_view>
 #include <vector>
+
+#include "snmp/message/pdu.hpp"
 
 namespace trapsink::snmp::message {
 

@@ -1,11 +1,11 @@
 // SNMPv3 message codec: RFC 3412 §6 (message format), RFC 3414 §2.4 (UsmSecurityParameters).
 #include "snmp/message/v3.hpp"
 
-#include "snmp/ber/writer.hpp"
-#include "snmp/message/detail.hpp"
-
 #include <stdexcept>
+
+#include "snmp/ber/writer.hpp"
 #include "snmp/message/codec.hpp"
+#include "snmp/message/detail.hpp"
 
 namespace trapsink::snmp::message {
 namespace {
@@ -34,7 +34,8 @@ ber::result<v3_message_view> decode_v3(std::span<const std::byte> datagram,
 
   auto ver = msg->read_integer64();
   if (!ver) return ver.error();
-  if (*ver != 3) return fail(*ver == 0 || *ver == 1 ? errc::unsupported_version : errc::bad_version);
+  if (*ver != 3)
+    return fail(*ver == 0 || *ver == 1 ? errc::unsupported_version : errc::bad_version);
 
   v3_message_view out;
   auto header = msg->read_constructed(tag_sequence);

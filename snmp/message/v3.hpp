@@ -3,15 +3,15 @@
 // §2.4) and scoped PDUs. Decoding returns views into the datagram — no allocation — so the
 // security layer can authenticate the exact octets received; encoding returns where the
 // authentication parameters sit so they can be filled after the message is complete.
-#include "snmp/ber/reader.hpp"
-#include "snmp/message/errc.hpp"
-#include "snmp/message/pdu.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
+
+#include "snmp/ber/reader.hpp"
+#include "snmp/message/errc.hpp"
+#include "snmp/message/pdu.hpp"
 
 namespace trapsink::snmp::message {
 
@@ -27,9 +27,9 @@ inline constexpr std::int32_t security_model_usm = 3;
 
 /// HeaderData (RFC 3412 §6).
 struct v3_header {
-  std::int32_t msg_id = 0;          ///< 0..2^31-1
-  std::int32_t max_size = 65507;    ///< 484..2^31-1
-  std::uint8_t flags = 0;           ///< v3_flags bits
+  std::int32_t msg_id = 0;        ///< 0..2^31-1
+  std::int32_t max_size = 65507;  ///< 484..2^31-1
+  std::uint8_t flags = 0;         ///< v3_flags bits
   std::int32_t security_model = security_model_usm;
   friend bool operator==(const v3_header&, const v3_header&) = default;
 };
@@ -57,12 +57,12 @@ ber::result<v3_message_view> decode_v3(std::span<const std::byte> datagram,
 
 /// UsmSecurityParameters (RFC 3414 §2.4), views into the security parameters.
 struct usm_parameters_view {
-  std::span<const std::byte> engine_id;   ///< msgAuthoritativeEngineID
-  std::int32_t engine_boots = 0;          ///< 0..2^31-1
-  std::int32_t engine_time = 0;           ///< 0..2^31-1
-  std::span<const std::byte> user_name;   ///< 0..32 octets
-  std::span<const std::byte> auth_params; ///< msgAuthenticationParameters
-  std::span<const std::byte> priv_params; ///< msgPrivacyParameters
+  std::span<const std::byte> engine_id;    ///< msgAuthoritativeEngineID
+  std::int32_t engine_boots = 0;           ///< 0..2^31-1
+  std::int32_t engine_time = 0;            ///< 0..2^31-1
+  std::span<const std::byte> user_name;    ///< 0..32 octets
+  std::span<const std::byte> auth_params;  ///< msgAuthenticationParameters
+  std::span<const std::byte> priv_params;  ///< msgPrivacyParameters
   /// Offset of auth_params' first octet within the security parameters' content.
   std::size_t auth_params_offset = 0;
 };

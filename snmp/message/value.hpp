@@ -1,11 +1,11 @@
 #pragma once
 // Owned SNMP values and variable bindings (RFC 3416 §3 ObjectSyntax / VarBind).
-#include "snmp/ber/oid.hpp"
-#include "snmp/ber/tag.hpp"
-
 #include <cstdint>
 #include <string>
 #include <variant>
+
+#include "snmp/ber/oid.hpp"
+#include "snmp/ber/tag.hpp"
 
 namespace trapsink::snmp::message {
 
@@ -25,7 +25,9 @@ struct value {
   static value integer(std::int32_t v) { return {ber::tag::integer, v}; }
   static value octets(std::string v) { return {ber::tag::octet_string, std::move(v)}; }
   static value object_id(ber::oid v) { return {ber::tag::object_identifier, std::move(v)}; }
-  static value ip(std::string four_octets) { return {ber::tag::ip_address, std::move(four_octets)}; }
+  static value ip(std::string four_octets) {
+    return {ber::tag::ip_address, std::move(four_octets)};
+  }
   static value counter32(std::uint32_t v) { return {ber::tag::counter32, v}; }
   static value gauge32(std::uint32_t v) { return {ber::tag::gauge32, v}; }
   static value timeticks(std::uint32_t v) { return {ber::tag::timeticks, v}; }

@@ -89,7 +89,7 @@ class wipe_guard {
 const EVP_MD* digest_of(auth_protocol p) noexcept {
   static const std::array<EVP_MD*, 7> digests = [] {
     std::array<EVP_MD*, 7> d{};
-    static constexpr const char* names[] = {nullptr,   "MD5",     "SHA1",   "SHA2-224",
+    static constexpr const char* names[] = {nullptr,    "MD5",      "SHA1",    "SHA2-224",
                                             "SHA2-256", "SHA2-384", "SHA2-512"};
     ERR_set_mark();
     for (std::size_t i = 1; i < d.size(); ++i) d[i] = EVP_MD_fetch(nullptr, names[i], nullptr);
@@ -115,14 +115,20 @@ const EVP_MD* require_digest(auth_protocol p) {
 /// CFB1 and CFB8 have other names.
 const char* cipher_name(priv_protocol p) noexcept {
   switch (p) {
-    case priv_protocol::none: return nullptr;
-    case priv_protocol::des: return "DES-CBC";
-    case priv_protocol::des3: return "DES-EDE3-CBC";
-    case priv_protocol::aes128: return "AES-128-CFB";
+    case priv_protocol::none:
+      return nullptr;
+    case priv_protocol::des:
+      return "DES-CBC";
+    case priv_protocol::des3:
+      return "DES-EDE3-CBC";
+    case priv_protocol::aes128:
+      return "AES-128-CFB";
     case priv_protocol::aes192:
-    case priv_protocol::aes192_reeder: return "AES-192-CFB";
+    case priv_protocol::aes192_reeder:
+      return "AES-192-CFB";
     case priv_protocol::aes256:
-    case priv_protocol::aes256_reeder: return "AES-256-CFB";
+    case priv_protocol::aes256_reeder:
+      return "AES-256-CFB";
   }
   return nullptr;
 }
@@ -222,11 +228,14 @@ enum class extension : std::uint8_t { none, blumenthal, reeder };
 extension extension_of(priv_protocol p) noexcept {
   switch (p) {
     case priv_protocol::aes192:
-    case priv_protocol::aes256: return extension::blumenthal;
+    case priv_protocol::aes256:
+      return extension::blumenthal;
     case priv_protocol::des3:
     case priv_protocol::aes192_reeder:
-    case priv_protocol::aes256_reeder: return extension::reeder;
-    default: return extension::none;
+    case priv_protocol::aes256_reeder:
+      return extension::reeder;
+    default:
+      return extension::none;
   }
 }
 
@@ -301,27 +310,42 @@ bool run_cipher(const EVP_CIPHER* cipher, const std::byte* key, const unsigned c
 
 std::string_view name(auth_protocol p) noexcept {
   switch (p) {
-    case auth_protocol::none: return "none";
-    case auth_protocol::md5: return "MD5";
-    case auth_protocol::sha1: return "SHA";
-    case auth_protocol::sha224: return "SHA-224";
-    case auth_protocol::sha256: return "SHA-256";
-    case auth_protocol::sha384: return "SHA-384";
-    case auth_protocol::sha512: return "SHA-512";
+    case auth_protocol::none:
+      return "none";
+    case auth_protocol::md5:
+      return "MD5";
+    case auth_protocol::sha1:
+      return "SHA";
+    case auth_protocol::sha224:
+      return "SHA-224";
+    case auth_protocol::sha256:
+      return "SHA-256";
+    case auth_protocol::sha384:
+      return "SHA-384";
+    case auth_protocol::sha512:
+      return "SHA-512";
   }
   return "?";
 }
 
 std::string_view name(priv_protocol p) noexcept {
   switch (p) {
-    case priv_protocol::none: return "none";
-    case priv_protocol::des: return "DES";
-    case priv_protocol::des3: return "3DES";
-    case priv_protocol::aes128: return "AES";
-    case priv_protocol::aes192: return "AES-192";
-    case priv_protocol::aes256: return "AES-256";
-    case priv_protocol::aes192_reeder: return "AES-192-C";
-    case priv_protocol::aes256_reeder: return "AES-256-C";
+    case priv_protocol::none:
+      return "none";
+    case priv_protocol::des:
+      return "DES";
+    case priv_protocol::des3:
+      return "3DES";
+    case priv_protocol::aes128:
+      return "AES";
+    case priv_protocol::aes192:
+      return "AES-192";
+    case priv_protocol::aes256:
+      return "AES-256";
+    case priv_protocol::aes192_reeder:
+      return "AES-192-C";
+    case priv_protocol::aes256_reeder:
+      return "AES-256-C";
   }
   return "?";
 }
@@ -416,40 +440,59 @@ std::optional<priv_protocol> parse_priv_protocol(std::string_view s) noexcept {
 
 std::size_t digest_length(auth_protocol p) noexcept {
   switch (p) {
-    case auth_protocol::none: return 0;
+    case auth_protocol::none:
+      return 0;
     case auth_protocol::md5:
-    case auth_protocol::sha1: return 12;   // HMAC-MD5-96, HMAC-SHA-96 (RFC 3414 §6, §7)
-    case auth_protocol::sha224: return 16;  // RFC 7860 §4.2: usmHMAC128SHA224AuthProtocol
-    case auth_protocol::sha256: return 24;
-    case auth_protocol::sha384: return 32;
-    case auth_protocol::sha512: return 48;
+    case auth_protocol::sha1:
+      return 12;  // HMAC-MD5-96, HMAC-SHA-96 (RFC 3414 §6, §7)
+    case auth_protocol::sha224:
+      return 16;  // RFC 7860 §4.2: usmHMAC128SHA224AuthProtocol
+    case auth_protocol::sha256:
+      return 24;
+    case auth_protocol::sha384:
+      return 32;
+    case auth_protocol::sha512:
+      return 48;
   }
   return 0;
 }
 
 std::size_t key_length(auth_protocol p) noexcept {
   switch (p) {
-    case auth_protocol::none: return 0;
-    case auth_protocol::md5: return 16;
-    case auth_protocol::sha1: return 20;
-    case auth_protocol::sha224: return 28;
-    case auth_protocol::sha256: return 32;
-    case auth_protocol::sha384: return 48;
-    case auth_protocol::sha512: return 64;
+    case auth_protocol::none:
+      return 0;
+    case auth_protocol::md5:
+      return 16;
+    case auth_protocol::sha1:
+      return 20;
+    case auth_protocol::sha224:
+      return 28;
+    case auth_protocol::sha256:
+      return 32;
+    case auth_protocol::sha384:
+      return 48;
+    case auth_protocol::sha512:
+      return 64;
   }
   return 0;
 }
 
 std::size_t key_length(priv_protocol p) noexcept {
   switch (p) {
-    case priv_protocol::none: return 0;
-    case priv_protocol::des: return 16;   // 8 DES key + 8 pre-IV (RFC 3414 §8.1.1.1)
-    case priv_protocol::des3: return 32;  // 24 EDE key + 8 pre-IV (Reeder §5.1.1.1)
-    case priv_protocol::aes128: return 16;
+    case priv_protocol::none:
+      return 0;
+    case priv_protocol::des:
+      return 16;  // 8 DES key + 8 pre-IV (RFC 3414 §8.1.1.1)
+    case priv_protocol::des3:
+      return 32;  // 24 EDE key + 8 pre-IV (Reeder §5.1.1.1)
+    case priv_protocol::aes128:
+      return 16;
     case priv_protocol::aes192:
-    case priv_protocol::aes192_reeder: return 24;
+    case priv_protocol::aes192_reeder:
+      return 24;
     case priv_protocol::aes256:
-    case priv_protocol::aes256_reeder: return 32;
+    case priv_protocol::aes256_reeder:
+      return 32;
   }
   return 0;
 }
@@ -710,9 +753,12 @@ constexpr bool is_cbc(priv_protocol p) noexcept {
 /// the whole material.
 constexpr std::size_t cipher_key_length(priv_protocol p) noexcept {
   switch (p) {
-    case priv_protocol::des: return 8;
-    case priv_protocol::des3: return 24;
-    default: return key_length(p);
+    case priv_protocol::des:
+      return 8;
+    case priv_protocol::des3:
+      return 24;
+    default:
+      return key_length(p);
   }
 }
 }  // namespace
@@ -775,14 +821,13 @@ void priv_key::encrypt(std::uint32_t boots, std::uint32_t time, std::uint64_t sa
     std::copy_n(uc(priv_params.data()), 8, iv + 8);
     // CFB needs no padding (RFC 3826 §3.1.4.1).
     ciphertext.resize(plaintext.size());
-    ok = ok && run_cipher(cipher_of(protocol_), material_.data(), iv, true, plaintext,
-                          ciphertext.data());
+    ok = ok &&
+         run_cipher(cipher_of(protocol_), material_.data(), iv, true, plaintext, ciphertext.data());
   }
   OPENSSL_cleanse(iv, sizeof iv);
   if (!ok) {
     ciphertext.clear();
-    throw std::runtime_error("USM: OpenSSL failed to encrypt with " +
-                             std::string(name(protocol_)));
+    throw std::runtime_error("USM: OpenSSL failed to encrypt with " + std::string(name(protocol_)));
   }
 }
 

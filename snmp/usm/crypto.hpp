@@ -24,7 +24,14 @@ enum class auth_protocol : std::uint8_t { none, md5, sha1, sha224, sha256, sha38
 /// draft-reeder-snmpv3-usm-3desede does (Cisco's AES-192/256); aes192/aes256 follow
 /// draft-blumenthal-aes-usm-04 (Net-SNMP's AES-192/AES-256).
 enum class priv_protocol : std::uint8_t {
-  none, des, des3, aes128, aes192, aes256, aes192_reeder, aes256_reeder
+  none,
+  des,
+  des3,
+  aes128,
+  aes192,
+  aes256,
+  aes192_reeder,
+  aes256_reeder
 };
 
 /// Key material (wiped by the key objects that hold it; plain bytes elsewhere).

@@ -3,11 +3,11 @@
 // the scoped PDU is encrypted when a privacy key is given, then the whole message is signed
 // when an authentication key is given. Used for trapsink's Responses and Reports, and by
 // anything that originates v3 messages (notification originator, command generator, tests).
-#include "snmp/message/v3.hpp"
-#include "snmp/usm/crypto.hpp"
-
 #include <cstdint>
 #include <vector>
+
+#include "snmp/message/v3.hpp"
+#include "snmp/usm/crypto.hpp"
 
 namespace trapsink::snmp::usm {
 

@@ -1,8 +1,6 @@
 // RFC 3414 §3.2 (processIncomingMsg) and §3.1 (generateResponseMsg) for a notification receiver.
 #include "snmp/usm/processor.hpp"
 
-#include "snmp/usm/outgoing.hpp"
-
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
@@ -10,6 +8,8 @@
 #include <cstring>
 #include <optional>
 #include <stdexcept>
+
+#include "snmp/usm/outgoing.hpp"
 
 namespace trapsink::snmp::usm {
 namespace msg = snmp::message;
@@ -45,23 +45,36 @@ statistics::statistics(core::metrics_registry& reg)
                                       "remote engines forgotten by the bounded timeliness table")),
       replays(reg.get("trapsink_usm_replays_total", {},
                       "authenticated traps received again byte for byte within the window")),
-      reports_suppressed(reg.get("trapsink_usm_reports_suppressed_total", {},
-                                 "Reports not sent because more than the per-second limit were due")) {}
+      reports_suppressed(
+          reg.get("trapsink_usm_reports_suppressed_total", {},
+                  "Reports not sent because more than the per-second limit were due")) {}
 
 std::string_view name(outcome o) noexcept {
   switch (o) {
-    case outcome::accepted: return "accepted";
-    case outcome::parse_error: return "parse_error";
-    case outcome::unknown_security_model: return "unknown_security_model";
-    case outcome::invalid_msg: return "invalid_msg";
-    case outcome::unknown_engine_id: return "unknown_engine_id";
-    case outcome::unknown_user_name: return "unknown_user_name";
-    case outcome::unsupported_sec_level: return "unsupported_sec_level";
-    case outcome::wrong_digest: return "wrong_digest";
-    case outcome::not_in_time_window: return "not_in_time_window";
-    case outcome::decryption_error: return "decryption_error";
-    case outcome::source_not_allowed: return "source_not_allowed";
-    case outcome::replayed: return "replayed";
+    case outcome::accepted:
+      return "accepted";
+    case outcome::parse_error:
+      return "parse_error";
+    case outcome::unknown_security_model:
+      return "unknown_security_model";
+    case outcome::invalid_msg:
+      return "invalid_msg";
+    case outcome::unknown_engine_id:
+      return "unknown_engine_id";
+    case outcome::unknown_user_name:
+      return "unknown_user_name";
+    case outcome::unsupported_sec_level:
+      return "unsupported_sec_level";
+    case outcome::wrong_digest:
+      return "wrong_digest";
+    case outcome::not_in_time_window:
+      return "not_in_time_window";
+    case outcome::decryption_error:
+      return "decryption_error";
+    case outcome::source_not_allowed:
+      return "source_not_allowed";
+    case outcome::replayed:
+      return "replayed";
   }
   return "unknown";
 }
@@ -111,10 +124,10 @@ class localized_keys {
 
 /// A configured user with its keys prepared.
 struct processor::user_entry {
-  user_config config;          // secrets removed
-  key_bytes auth_master;       // Ku (passphrase / master key users)
+  user_config config;     // secrets removed
+  key_bytes auth_master;  // Ku (passphrase / master key users)
   key_bytes priv_master;
-  bool localized = false;      // keys given localized: valid for bound_engine only
+  bool localized = false;  // keys given localized: valid for bound_engine only
   std::vector<std::byte> bound_engine;
   std::shared_ptr<const localized_keys> local_keys;  // for trapsink's own engine ID
   std::shared_ptr<const localized_keys> bound_keys;  // localized users: for bound_engine
@@ -126,9 +139,11 @@ struct processor::user_entry {
 
   std::shared_ptr<const localized_keys> localize(std::span<const std::byte> engine_id) const {
     key_bytes auth_kul;
-    if (config.auth != auth_protocol::none) auth_kul = localize_key(config.auth, auth_master, engine_id);
+    if (config.auth != auth_protocol::none)
+      auth_kul = localize_key(config.auth, auth_master, engine_id);
     key_bytes priv_kul;
-    if (config.priv != priv_protocol::none) priv_kul = localize_key(config.auth, priv_master, engine_id);
+    if (config.priv != priv_protocol::none)
+      priv_kul = localize_key(config.auth, priv_master, engine_id);
     auto k = std::make_shared<const localized_keys>(
         config.auth, auth_kul, config.priv, std::move(priv_kul),
         std::vector<std::byte>(engine_id.begin(), engine_id.end()));
@@ -171,9 +186,11 @@ key_bytes master_of(const user_config& u, const key_source& k, const char* what)
                                     " octets for " + std::string(name(u.auth)));
       }
       return k.key;
-    case key_source::kind::none: break;
+    case key_source::kind::none:
+      break;
   }
-  throw std::invalid_argument("user '" + u.name + "' (" + u.origin + "): no " + what + " key given");
+  throw std::invalid_argument("user '" + u.name + "' (" + u.origin + "): no " + what +
+                              " key given");
 }
 
 /// usmStats OID arcs (RFC 3414 §5): 1.3.6.1.6.3.15.1.1.N.0.
@@ -203,7 +220,10 @@ security_level level_of(std::uint8_t flags) noexcept {
 
 processor::processor(engine::local_engine eng, const std::vector<user_config>& users,
                      core::metrics_registry& metrics, options opts)
-    : engine_(std::move(eng)), stats_(metrics), opts_(opts), report_limit_(opts.reports_per_second) {
+    : engine_(std::move(eng)),
+      stats_(metrics),
+      opts_(opts),
+      report_limit_(opts.reports_per_second) {
   opts_.key_cache_size = std::max<std::size_t>(opts_.key_cache_size, 1);
   opts_.remote_engine_limit = std::max<std::size_t>(opts_.remote_engine_limit, 1);
   std::uint64_t salt = 0;
@@ -226,7 +246,8 @@ processor::processor(engine::local_engine eng, const std::vector<user_config>& u
         throw std::invalid_argument("user '" + cfg.name + "' (" + cfg.origin + "): " + why);
       }
     }
-    if (cfg.auth != auth_protocol::none) u->auth_master = master_of(cfg, cfg.auth_key, "authentication");
+    if (cfg.auth != auth_protocol::none)
+      u->auth_master = master_of(cfg, cfg.auth_key, "authentication");
     if (cfg.priv != priv_protocol::none) u->priv_master = master_of(cfg, cfg.priv_key, "privacy");
     u->localized = cfg.auth_key.how == key_source::kind::localized_key ||
                    cfg.priv_key.how == key_source::kind::localized_key;
@@ -320,16 +341,16 @@ void processor::remember_keys(const user_entry& u, std::span<const std::byte> en
   }
 }
 
-bool processor::seen_before(std::span<const std::byte> engine_id,
-                            std::span<const std::byte> digest, bool remember) {
+bool processor::seen_before(std::span<const std::byte> engine_id, std::span<const std::byte> digest,
+                            bool remember) {
   const auto now = std::chrono::steady_clock::now();
   // Long enough to cover the time window plus what a sender's clock may drift meanwhile.
   const auto keep = std::chrono::seconds(2 * opts_.time_window_seconds);
   std::string key = as_string(engine_id);
   key.append(as_string(digest));
   std::lock_guard lock(replay_mu_);
-  while (!replay_order_.empty() &&
-         (replay_order_.size() >= opts_.replay_cache_size || now - replay_order_.front().first > keep)) {
+  while (!replay_order_.empty() && (replay_order_.size() >= opts_.replay_cache_size ||
+                                    now - replay_order_.front().first > keep)) {
     replay_seen_.erase(replay_order_.front().second);
     replay_order_.pop_front();
   }
@@ -379,9 +400,10 @@ bool processor::remote_in_time(const std::string& user, std::span<const std::byt
   // maximum, went back, or, with equal boots, its time is more than the window behind our
   // notion of the engine's time (what it said last, advanced by the time elapsed since).
   const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(now - e.at).count();
-  const std::uint64_t notion_time = std::min<std::uint64_t>(
-      static_cast<std::uint64_t>(e.time) + static_cast<std::uint64_t>(std::max<long long>(elapsed, 0)),
-      engine::max_engine_value);
+  const std::uint64_t notion_time =
+      std::min<std::uint64_t>(static_cast<std::uint64_t>(e.time) +
+                                  static_cast<std::uint64_t>(std::max<long long>(elapsed, 0)),
+                              engine::max_engine_value);
   return e.boots < engine::max_engine_value && boots == e.boots &&
          static_cast<std::uint64_t>(time) + opts_.time_window_seconds >= notion_time;
 }
@@ -405,8 +427,7 @@ incoming processor::process(std::span<const std::byte> datagram,
     // RFC 3412 §7.2 step 4: counted and discarded without a Report.
     stats_.unknown_security_models.inc();
     in.result = outcome::unknown_security_model;
-    in.detail = "security model " + std::to_string(view->header.security_model) +
-                " is not USM (3)";
+    in.detail = "security model " + std::to_string(view->header.security_model) + " is not USM (3)";
     return in;
   }
   auto usm = msg::decode_usm_parameters(view->security_parameters);
@@ -481,10 +502,9 @@ incoming processor::process(std::span<const std::byte> datagram,
   }
 
   // Engine pinning, and localized keys bound to one engine.
-  const bool pinned_out =
-      !in.authoritative && !user.config.engine_ids.empty() &&
-      std::none_of(user.config.engine_ids.begin(), user.config.engine_ids.end(),
-                   [&](const key_bytes& e) { return same(e, usm->engine_id); });
+  const bool pinned_out = !in.authoritative && !user.config.engine_ids.empty() &&
+                          std::none_of(user.config.engine_ids.begin(), user.config.engine_ids.end(),
+                                       [&](const key_bytes& e) { return same(e, usm->engine_id); });
   const bool authenticated = in.level >= security_level::auth_no_priv;
   const bool unbound = user.localized && !same(usm->engine_id, user.bound_engine);
   std::shared_ptr<const localized_keys> keys;
@@ -526,8 +546,9 @@ incoming processor::process(std::span<const std::byte> datagram,
     if (!ak->verify(copy, usm->auth_params)) {
       stats_.wrong_digests.inc();
       in.result = outcome::wrong_digest;
-      in.detail = "authentication failed (wrong authentication key or protocol, or the message "
-                  "was altered)";
+      in.detail =
+          "authentication failed (wrong authentication key or protocol, or the message "
+          "was altered)";
       if (reportable) {
         make_report(in, stat_wrong_digests, stats_.wrong_digests.value(), false,
                     plaintext_request_id);
@@ -574,7 +595,8 @@ incoming processor::process(std::span<const std::byte> datagram,
       stats_.decryption_errors.inc();
       in.result = outcome::decryption_error;
       in.detail = "privFlag set but msgData is not encrypted";
-      if (reportable) make_report(in, stat_decryption_errors, stats_.decryption_errors.value(), false, 0);
+      if (reportable)
+        make_report(in, stat_decryption_errors, stats_.decryption_errors.value(), false, 0);
       return in;
     }
     const priv_key* pk = nullptr;
@@ -585,10 +607,9 @@ incoming processor::process(std::span<const std::byte> datagram,
       in.detail = e.what();
     }
     auto& plain = tls_plaintext;
-    if (pk == nullptr ||
-        !pk->decrypt(static_cast<std::uint32_t>(usm->engine_boots),
-                     static_cast<std::uint32_t>(usm->engine_time), usm->priv_params, view->data,
-                     plain)) {
+    if (pk == nullptr || !pk->decrypt(static_cast<std::uint32_t>(usm->engine_boots),
+                                      static_cast<std::uint32_t>(usm->engine_time),
+                                      usm->priv_params, view->data, plain)) {
       stats_.decryption_errors.inc();
       in.result = outcome::decryption_error;
       if (in.detail.empty()) {
@@ -596,7 +617,8 @@ incoming processor::process(std::span<const std::byte> datagram,
                     std::to_string(usm->priv_params.size()) +
                     " octets, or a ciphertext length the cipher cannot have)";
       }
-      if (reportable) make_report(in, stat_decryption_errors, stats_.decryption_errors.value(), false, 0);
+      if (reportable)
+        make_report(in, stat_decryption_errors, stats_.decryption_errors.value(), false, 0);
       return in;
     }
     in.priv = pk->protocol();
@@ -618,7 +640,8 @@ incoming processor::process(std::span<const std::byte> datagram,
       stats_.decryption_errors.inc();
       in.result = outcome::decryption_error;
       in.detail = "the decrypted data is not a scoped PDU (wrong privacy key or protocol)";
-      if (reportable) make_report(in, stat_decryption_errors, stats_.decryption_errors.value(), false, 0);
+      if (reportable)
+        make_report(in, stat_decryption_errors, stats_.decryption_errors.value(), false, 0);
     } else {
       in.result = outcome::parse_error;
       in.detail = "scoped PDU: " + scoped.error().message();
@@ -686,8 +709,8 @@ void processor::make_report(incoming& in, std::uint32_t stat_arc, std::uint64_t 
 }
 
 std::vector<std::byte> processor::protect(const msg::v3_header& h, const std::string& user_name,
-                                          const msg::scoped_pdu& scoped,
-                                          const localized_keys* keys, bool encrypt) {
+                                          const msg::scoped_pdu& scoped, const localized_keys* keys,
+                                          bool encrypt) {
   msg::usm_parameters usm;
   usm.engine_id = engine_.engine_id();
   usm.engine_boots = static_cast<std::int32_t>(engine_.engine_boots());
@@ -704,7 +727,8 @@ std::vector<std::byte> processor::encode_response(const incoming& in, const msg:
   msg::v3_header h;
   h.msg_id = in.header.msg_id;
   h.max_size = 65507;
-  h.flags = static_cast<std::uint8_t>(in.header.flags & (msg::v3_flags::auth | msg::v3_flags::priv));
+  h.flags =
+      static_cast<std::uint8_t>(in.header.flags & (msg::v3_flags::auth | msg::v3_flags::priv));
   h.security_model = msg::security_model_usm;
   msg::scoped_pdu scoped;
   scoped.context_engine_id = in.scoped.context_engine_id;

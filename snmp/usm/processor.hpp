@@ -10,16 +10,8 @@
 // 150-second window are refused. The first authenticated message of an unseen engine sets the
 // baseline. For informs the local engine's identity is checked (§3.2 step 7a) and discovery
 // and time synchronisation (§4) are answered with Reports.
-#include "core/log_limiter.hpp"
-#include "core/metrics.hpp"
-#include "snmp/engine/local_engine.hpp"
-#include "snmp/message/v3.hpp"
-#include "snmp/usm/crypto.hpp"
-#include "snmp/usm/user.hpp"
-
-#include <boost/asio/ip/address.hpp>
-
 #include <atomic>
+#include <boost/asio/ip/address.hpp>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -33,24 +25,31 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/log_limiter.hpp"
+#include "core/metrics.hpp"
+#include "snmp/engine/local_engine.hpp"
+#include "snmp/message/v3.hpp"
+#include "snmp/usm/crypto.hpp"
+#include "snmp/usm/user.hpp"
+
 namespace trapsink::snmp::usm {
 
 /// usmStats (RFC 3414 §5) and the RFC 3412 counters of the v3 dispatcher, plus the caches'.
 struct statistics {
   explicit statistics(core::metrics_registry& reg);
-  core::counter& unsupported_sec_levels;  ///< usmStatsUnsupportedSecLevels
-  core::counter& not_in_time_windows;     ///< usmStatsNotInTimeWindows
-  core::counter& unknown_user_names;      ///< usmStatsUnknownUserNames
-  core::counter& unknown_engine_ids;      ///< usmStatsUnknownEngineIDs
-  core::counter& wrong_digests;           ///< usmStatsWrongDigests
-  core::counter& decryption_errors;       ///< usmStatsDecryptionErrors
-  core::counter& unknown_security_models; ///< snmpUnknownSecurityModels (RFC 3412)
-  core::counter& invalid_msgs;            ///< snmpInvalidMsgs (RFC 3412)
-  core::counter& key_localizations;       ///< (user, engine ID) keys localized
-  core::counter& key_cache_evictions;     ///< localized keys evicted from the cache
-  core::counter& remote_engine_evictions; ///< remote engines forgotten (table full)
-  core::counter& replays;                 ///< identical authenticated traps within the window
-  core::counter& reports_suppressed;      ///< Reports over the per-second limit, not sent
+  core::counter& unsupported_sec_levels;   ///< usmStatsUnsupportedSecLevels
+  core::counter& not_in_time_windows;      ///< usmStatsNotInTimeWindows
+  core::counter& unknown_user_names;       ///< usmStatsUnknownUserNames
+  core::counter& unknown_engine_ids;       ///< usmStatsUnknownEngineIDs
+  core::counter& wrong_digests;            ///< usmStatsWrongDigests
+  core::counter& decryption_errors;        ///< usmStatsDecryptionErrors
+  core::counter& unknown_security_models;  ///< snmpUnknownSecurityModels (RFC 3412)
+  core::counter& invalid_msgs;             ///< snmpInvalidMsgs (RFC 3412)
+  core::counter& key_localizations;        ///< (user, engine ID) keys localized
+  core::counter& key_cache_evictions;      ///< localized keys evicted from the cache
+  core::counter& remote_engine_evictions;  ///< remote engines forgotten (table full)
+  core::counter& replays;                  ///< identical authenticated traps within the window
+  core::counter& reports_suppressed;       ///< Reports over the per-second limit, not sent
 };
 
 /// What became of an incoming SNMPv3 message.
@@ -158,8 +157,7 @@ class processor {
   /// Keys of u for engine_id: its pre-localized keys, the cache, or (fresh = true) keys
   /// localized now and not cached yet.
   std::shared_ptr<const localized_keys> keys_for(const user_entry& u,
-                                                 std::span<const std::byte> engine_id,
-                                                 bool& fresh);
+                                                 std::span<const std::byte> engine_id, bool& fresh);
   /// Cache keys that just authenticated a message.
   void remember_keys(const user_entry& u, std::span<const std::byte> engine_id,
                      std::shared_ptr<const localized_keys> keys);
@@ -176,8 +174,8 @@ class processor {
                    std::int32_t request_id);
   /// Sign (and encrypt) an outgoing message with keys.
   std::vector<std::byte> protect(const message::v3_header& h, const std::string& user_name,
-                                 const message::scoped_pdu& scoped,
-                                 const localized_keys* keys, bool encrypt);
+                                 const message::scoped_pdu& scoped, const localized_keys* keys,
+                                 bool encrypt);
 
   engine::local_engine engine_;
   statistics stats_;

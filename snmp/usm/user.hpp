@@ -1,13 +1,13 @@
 #pragma once
 // A configured USM user (RFC 3414 §2.1 usmUser, plus trapsink's authorization settings), as
 // read from the YAML configuration or from Net-SNMP createUser lines.
-#include "core/cidr.hpp"
-#include "snmp/usm/crypto.hpp"
-
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/cidr.hpp"
+#include "snmp/usm/crypto.hpp"
 
 namespace trapsink::snmp::usm {
 
@@ -17,9 +17,12 @@ enum class security_level : std::uint8_t { no_auth_no_priv = 1, auth_no_priv = 2
 /// "noAuthNoPriv", "authNoPriv", "authPriv".
 constexpr std::string_view name(security_level l) noexcept {
   switch (l) {
-    case security_level::no_auth_no_priv: return "noAuthNoPriv";
-    case security_level::auth_no_priv: return "authNoPriv";
-    case security_level::auth_priv: return "authPriv";
+    case security_level::no_auth_no_priv:
+      return "noAuthNoPriv";
+    case security_level::auth_no_priv:
+      return "authNoPriv";
+    case security_level::auth_priv:
+      return "authPriv";
   }
   return "?";
 }

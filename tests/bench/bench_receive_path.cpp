@@ -1,17 +1,17 @@
 // The receive path's CPU cost per message, without sockets: decode a typical v2c trap with six
 // varbinds (after sysUpTime.0 and snmpTrapOID.0), build its record, encode it as a JSON line.
 // Run: build/release/tests/bench/bench_receive_path
-#include "pipeline/record/record.hpp"
-#include "receiver/record_builder.hpp"
-#include "snmp/message/codec.hpp"
-#include "snmp/message/well_known.hpp"
-#include "tests/bench/typical_trap.hpp"
-
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <string>
 #include <vector>
+
+#include "pipeline/record/record.hpp"
+#include "receiver/record_builder.hpp"
+#include "snmp/message/codec.hpp"
+#include "snmp/message/well_known.hpp"
+#include "tests/bench/typical_trap.hpp"
 
 namespace {
 namespace msg = trapsink::snmp::message;

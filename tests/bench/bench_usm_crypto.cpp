@@ -1,13 +1,13 @@
 // The USM cryptography's CPU cost: per message (HMAC sign/verify with a cached key, decryption)
 // and per (user, engine ID) key setup (password-to-key, localization, key extension).
 // Run: build/release/tests/bench/bench_usm_crypto
-#include "snmp/usm/crypto.hpp"
-
 #include <benchmark/benchmark.h>
 
 #include <array>
 #include <cstdint>
 #include <vector>
+
+#include "snmp/usm/crypto.hpp"
 
 namespace {
 namespace usm = trapsink::snmp::usm;
@@ -71,9 +71,9 @@ BENCHMARK_CAPTURE(BM_decrypt, des3, usm::priv_protocol::des3);
 // Key setup: once per user (password_to_key) and per user and engine ID (localization).
 void BM_password_to_key_and_localize_sha(benchmark::State& state) {
   for (auto _ : state) {
-    auto kul = usm::localize_key(usm::auth_protocol::sha1,
-                                 usm::password_to_key(usm::auth_protocol::sha1, "maplesyrup"),
-                                 engine_id);
+    auto kul =
+        usm::localize_key(usm::auth_protocol::sha1,
+                          usm::password_to_key(usm::auth_protocol::sha1, "maplesyrup"), engine_id);
     benchmark::DoNotOptimize(kul.data());
   }
 }
@@ -90,9 +90,9 @@ BENCHMARK(BM_localize_sha);
 
 // Reeder extension repeats the 1 MiB password expansion for every engine ID.
 void BM_derive_aes256_reeder_sha(benchmark::State& state) {
-  const auto kul = usm::localize_key(
-      usm::auth_protocol::sha1, usm::password_to_key(usm::auth_protocol::sha1, "maplesyrup"),
-      engine_id);
+  const auto kul =
+      usm::localize_key(usm::auth_protocol::sha1,
+                        usm::password_to_key(usm::auth_protocol::sha1, "maplesyrup"), engine_id);
   for (auto _ : state) {
     auto k = usm::derive_priv_key(usm::priv_protocol::aes256_reeder, usm::auth_protocol::sha1, kul,
                                   engine_id);

@@ -3,16 +3,16 @@
 // the cached-key path and on a key-cache miss (localization for a new engine ID), and the whole
 // notification receiver (USM + record) for v3 authPriv.
 // Run: build/release/tests/bench/bench_v3_receive
-#include "receiver/notification_receiver.hpp"
-#include "snmp/usm/outgoing.hpp"
-#include "snmp/usm/processor.hpp"
-#include "tests/bench/typical_trap.hpp"
-
 #include <benchmark/benchmark.h>
 
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "receiver/notification_receiver.hpp"
+#include "snmp/usm/outgoing.hpp"
+#include "snmp/usm/processor.hpp"
+#include "tests/bench/typical_trap.hpp"
 
 namespace {
 namespace msg = trapsink::snmp::message;
@@ -22,8 +22,13 @@ using trapsink::snmp::ber::oid;
 const auto source = boost::asio::ip::make_address("192.0.2.10");
 
 std::vector<std::byte> engine_id(int n) {
-  return {std::byte{0x80}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{4},
-          static_cast<std::byte>(n >> 8), static_cast<std::byte>(n & 0xff)};
+  return {std::byte{0x80},
+          std::byte{0},
+          std::byte{0},
+          std::byte{0},
+          std::byte{4},
+          static_cast<std::byte>(n >> 8),
+          static_cast<std::byte>(n & 0xff)};
 }
 
 usm::user_config user(usm::auth_protocol a, usm::priv_protocol p) {
@@ -45,7 +50,8 @@ std::vector<std::byte> v3_trap(const usm::user_config& u, const std::vector<std:
   s.data.type = msg::pdu_type::snmpv2_trap;
   s.data.request_id = 1234567;
   s.data.varbinds = trapsink::bench::typical_linkdown_varbinds();
-  usm::auth_key ak(u.auth, usm::localize_key(u.auth, usm::password_to_key(u.auth, "bench-auth-pass"), e));
+  usm::auth_key ak(u.auth,
+                   usm::localize_key(u.auth, usm::password_to_key(u.auth, "bench-auth-pass"), e));
   auto kul = usm::localize_key(u.auth, usm::password_to_key(u.auth, "bench-priv-pass"), e);
   usm::priv_key pk(u.priv, usm::derive_priv_key(u.priv, u.auth, kul, e));
   msg::v3_header h{msg_id, 65507, msg::v3_flags::auth | msg::v3_flags::priv,
@@ -83,10 +89,13 @@ void BM_v3_usm_process(benchmark::State& state, usm::auth_protocol a, usm::priv_
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK_CAPTURE(BM_v3_usm_process, sha_aes128, usm::auth_protocol::sha1, usm::priv_protocol::aes128);
+BENCHMARK_CAPTURE(BM_v3_usm_process, sha_aes128, usm::auth_protocol::sha1,
+                  usm::priv_protocol::aes128);
 BENCHMARK_CAPTURE(BM_v3_usm_process, md5_des, usm::auth_protocol::md5, usm::priv_protocol::des);
-BENCHMARK_CAPTURE(BM_v3_usm_process, sha256_aes256, usm::auth_protocol::sha256, usm::priv_protocol::aes256);
-BENCHMARK_CAPTURE(BM_v3_usm_process, sha512_aes256c, usm::auth_protocol::sha512, usm::priv_protocol::aes256_reeder);
+BENCHMARK_CAPTURE(BM_v3_usm_process, sha256_aes256, usm::auth_protocol::sha256,
+                  usm::priv_protocol::aes256);
+BENCHMARK_CAPTURE(BM_v3_usm_process, sha512_aes256c, usm::auth_protocol::sha512,
+                  usm::priv_protocol::aes256_reeder);
 
 /// Cache miss: a cache of one key and two engines taking turns, so every message localizes its
 /// keys again (and derives the privacy key after authenticating).
@@ -107,9 +116,11 @@ void BM_v3_usm_key_cache_miss(benchmark::State& state, usm::auth_protocol a, usm
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK_CAPTURE(BM_v3_usm_key_cache_miss, sha_aes128, usm::auth_protocol::sha1, usm::priv_protocol::aes128);
+BENCHMARK_CAPTURE(BM_v3_usm_key_cache_miss, sha_aes128, usm::auth_protocol::sha1,
+                  usm::priv_protocol::aes128);
 // SHA-1 keys are 20 octets, so AES-256-C extends them (Reeder: a second password-to-key).
-BENCHMARK_CAPTURE(BM_v3_usm_key_cache_miss, sha_aes256c, usm::auth_protocol::sha1, usm::priv_protocol::aes256_reeder);
+BENCHMARK_CAPTURE(BM_v3_usm_key_cache_miss, sha_aes256c, usm::auth_protocol::sha1,
+                  usm::priv_protocol::aes256_reeder);
 
 /// The whole receiver for a v3 authPriv trap: USM, record, hand-off (a sink that keeps nothing).
 void BM_v3_receiver_handle(benchmark::State& state) {
@@ -118,7 +129,11 @@ void BM_v3_receiver_handle(benchmark::State& state) {
   usm::processor proc(trapsink::snmp::engine::local_engine(engine_id(9999), 1), {u}, metrics,
                       alternating());
   trapsink::receiver::notification_receiver receiver(
-      metrics, [](trapsink::pipeline::record_ptr r) { benchmark::DoNotOptimize(r); return true; },
+      metrics,
+      [](trapsink::pipeline::record_ptr r) {
+        benchmark::DoNotOptimize(r);
+        return true;
+      },
       {}, &proc);
   trapsink::receiver::listener_statistics stats(metrics, "bench");
   const trapsink::receiver::peer_info peer{"192.0.2.10", 50123, "udp", source};

@@ -1,9 +1,9 @@
 #pragma once
 // The notification the receive-path benchmarks measure: a linkDown as a switch sends it.
+#include <vector>
+
 #include "snmp/message/pdu.hpp"
 #include "snmp/message/well_known.hpp"
-
-#include <vector>
 
 namespace trapsink::bench {
 

@@ -1,13 +1,13 @@
 // libFuzzer entry point for the BER surface: walk arbitrary nested TLVs with ber::reader and
 // run every content decoder on every primitive element. Must never crash, hang or read out of
 // bounds whatever the input (X.690 §8 as profiled by RFC 3417 §8).
-#include "snmp/ber/reader.hpp"
-#include "snmp/ber/writer.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <span>
+
+#include "snmp/ber/reader.hpp"
+#include "snmp/ber/writer.hpp"
 
 namespace {
 

@@ -1,14 +1,14 @@
 // libFuzzer entry point for the community message surface (RFC 1157 §4, RFC 1901, RFC 3416
 // §3): peek_version + decode_community, and for every message that decodes, encode it and
 // decode again; abort() if the round trip differs or the encoding is not stable.
-#include "snmp/message/codec.hpp"
-#include "snmp/message/v1_mapping.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <span>
 #include <variant>
+
+#include "snmp/message/codec.hpp"
+#include "snmp/message/v1_mapping.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace trapsink::snmp::message;

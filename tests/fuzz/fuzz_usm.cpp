@@ -9,10 +9,6 @@
 //   3: the rest is decrypted directly by each privacy protocol and decoded as a scoped PDU.
 // Every accepted message's scoped PDU is encoded again and must decode to the same value, and
 // an accepted inform's Response must be decodable with the user's keys.
-#include "snmp/message/v3.hpp"
-#include "snmp/usm/outgoing.hpp"
-#include "snmp/usm/processor.hpp"
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -21,15 +17,19 @@
 #include <span>
 #include <stdexcept>
 
+#include "snmp/message/v3.hpp"
+#include "snmp/usm/outgoing.hpp"
+#include "snmp/usm/processor.hpp"
+
 namespace {
 using namespace trapsink::snmp;
 namespace msg = trapsink::snmp::message;
 
 const std::vector<std::byte> sender_engine = {std::byte{0x80}, std::byte{0}, std::byte{0},
-                                              std::byte{0}, std::byte{1}, std::byte{2}};
+                                              std::byte{0},    std::byte{1}, std::byte{2}};
 constexpr std::array<usm::priv_protocol, 7> privs = {
-    usm::priv_protocol::des,    usm::priv_protocol::des3,          usm::priv_protocol::aes128,
-    usm::priv_protocol::aes192, usm::priv_protocol::aes256,        usm::priv_protocol::aes192_reeder,
+    usm::priv_protocol::des,          usm::priv_protocol::des3,   usm::priv_protocol::aes128,
+    usm::priv_protocol::aes192,       usm::priv_protocol::aes256, usm::priv_protocol::aes192_reeder,
     usm::priv_protocol::aes256_reeder};
 
 usm::user_config make_user(std::size_t i) {
@@ -54,13 +54,14 @@ struct world {
     std::vector<usm::user_config> users;
     for (std::size_t i = 0; i < privs.size(); ++i) users.push_back(make_user(i));
     proc = std::make_unique<usm::processor>(
-        engine::local_engine({std::byte{0x80}, std::byte{0}, std::byte{0}, std::byte{0},
-                              std::byte{5}, std::byte{9}},
-                             1),
+        engine::local_engine(
+            {std::byte{0x80}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{5}, std::byte{9}},
+            1),
         users, metrics, usm::processor::options{});
     for (const auto& u : users) {
       auto ku = usm::password_to_key(u.auth, "fuzz-auth-pass");
-      auth.push_back(std::make_unique<usm::auth_key>(u.auth, usm::localize_key(u.auth, ku, sender_engine)));
+      auth.push_back(
+          std::make_unique<usm::auth_key>(u.auth, usm::localize_key(u.auth, ku, sender_engine)));
       auto pku = usm::password_to_key(u.auth, "fuzz-priv-pass");
       auto kul = usm::localize_key(u.auth, pku, sender_engine);
       priv.push_back(std::make_unique<usm::priv_key>(
@@ -78,10 +79,10 @@ world& the_world() {
 std::vector<std::byte> signed_message(std::size_t i, std::span<const std::byte> msg_data,
                                       bool encrypted) {
   auto& w = the_world();
-  msg::v3_header h{1, 65507,
-                   static_cast<std::uint8_t>(msg::v3_flags::auth |
-                                             (encrypted ? msg::v3_flags::priv : 0)),
-                   msg::security_model_usm};
+  msg::v3_header h{
+      1, 65507,
+      static_cast<std::uint8_t>(msg::v3_flags::auth | (encrypted ? msg::v3_flags::priv : 0)),
+      msg::security_model_usm};
   msg::usm_parameters p;
   p.engine_id = sender_engine;
   p.engine_boots = 1;
@@ -92,7 +93,8 @@ std::vector<std::byte> signed_message(std::size_t i, std::span<const std::byte> 
   auto e = msg::encode_v3(h, p, msg_data, encrypted);
   std::vector<std::byte> mac(12);
   w.auth[i]->sign(e.bytes, mac);
-  std::copy(mac.begin(), mac.end(), e.bytes.begin() + static_cast<std::ptrdiff_t>(e.auth_params_offset));
+  std::copy(mac.begin(), mac.end(),
+            e.bytes.begin() + static_cast<std::ptrdiff_t>(e.auth_params_offset));
   return std::move(e.bytes);
 }
 

@@ -23,7 +23,10 @@ int main(int argc, char** argv) {
     std::filesystem::path arg(argv[i]);
     if (std::filesystem::is_directory(arg)) {
       for (const auto& e : std::filesystem::recursive_directory_iterator(arg)) {
-        if (e.is_regular_file()) { run_file(e.path()); ++n; }
+        if (e.is_regular_file()) {
+          run_file(e.path());
+          ++n;
+        }
       }
     } else if (std::filesystem::is_regular_file(arg)) {
       run_file(arg);

@@ -1,9 +1,6 @@
 #pragma once
 // Test helpers for the configuration tests: a scratch directory per test, files written into it,
 // and error capture.
-#include "config/config.hpp"
-#include "receiver/server.hpp"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,6 +10,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "config/config.hpp"
+#include "receiver/server.hpp"
 
 namespace trapsink::config::test {
 
@@ -77,11 +77,11 @@ class ConfigTest : public ::testing::Test {
 /// Expect message to start with prefix and contain every one of parts.
 inline void expect_message(const std::string& message, const std::string& prefix,
                            std::initializer_list<std::string_view> parts) {
-  EXPECT_TRUE(message.starts_with(prefix)) << "message: " << message << "\nexpected prefix: "
-                                           << prefix;
+  EXPECT_TRUE(message.starts_with(prefix))
+      << "message: " << message << "\nexpected prefix: " << prefix;
   for (auto p : parts) {
-    EXPECT_NE(message.find(p), std::string::npos) << "message: " << message
-                                                  << "\nexpected to contain: " << p;
+    EXPECT_NE(message.find(p), std::string::npos)
+        << "message: " << message << "\nexpected to contain: " << p;
   }
   EXPECT_EQ(message.find('\n'), std::string::npos) << "message is not one line: " << message;
 }

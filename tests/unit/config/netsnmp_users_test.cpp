@@ -1,13 +1,13 @@
 // Net-SNMP createUser lines (snmpd.conf(5), snmptrapd.conf(5)).
 #include "config/netsnmp_users.hpp"
 
-#include "config/config.hpp"
-#include "config_test_util.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "config/config.hpp"
+#include "config_test_util.hpp"
 
 namespace trapsink::config::test {
 namespace {
@@ -67,8 +67,8 @@ TEST(NetSnmpUsers, EngineIdPinsAndPrivPassphraseDefaultsToAuth) {
 }
 
 TEST(NetSnmpUsers, Sha512Aes256) {
-  auto users = parse(
-      "createUser -e 0x80001f88804a7c4b11 user1 SHA-512 authpass12 AES-256 privpass12\n");
+  auto users =
+      parse("createUser -e 0x80001f88804a7c4b11 user1 SHA-512 authpass12 AES-256 privpass12\n");
   ASSERT_EQ(users.size(), 1u);
   const auto& u = users[0];
   EXPECT_EQ(u.name, "user1");
@@ -261,8 +261,10 @@ TEST(NetSnmpUsers, MalformedLines) {
       {"createUser bob SHA-3 authpass12",
        "user 'bob': the word after the user name must be an authentication protocol (" +
            auth_names + ")"},
-      {"createUser bob none", "user 'bob': the word after the user name must be an "
-                              "authentication protocol (" + auth_names + ")"},
+      {"createUser bob none",
+       "user 'bob': the word after the user name must be an "
+       "authentication protocol (" +
+           auth_names + ")"},
       {"createUser bob SHA",
        "user 'bob': SHA needs an authentication passphrase (or -m or -l and a key in hex) after "
        "it"},

@@ -1,13 +1,12 @@
 // validate(): the whole-configuration checks run after the file and the flags; and the example
 // configuration in deploy/.
-#include "config/config.hpp"
-
-#include "config/netsnmp_users.hpp"
-#include "config_test_util.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "config/config.hpp"
+#include "config/netsnmp_users.hpp"
+#include "config_test_util.hpp"
 
 namespace trapsink::config::test {
 namespace {
@@ -90,9 +89,9 @@ TEST(Validate, DuplicateNamesAcrossTheFileAndUsersFromFlags) {
 TEST(Validate, PrivacyProtocolsAreCheckedAtConfigurationTime) {
   // DES needs OpenSSL's legacy provider: validate() loads it, and either the user is accepted
   // or refused now, naming the user, where it is defined and why (never at packet time).
-  for (auto priv : {priv_protocol::des, priv_protocol::des3, priv_protocol::aes128,
-                    priv_protocol::aes192, priv_protocol::aes256, priv_protocol::aes192_reeder,
-                    priv_protocol::aes256_reeder}) {
+  for (auto priv :
+       {priv_protocol::des, priv_protocol::des3, priv_protocol::aes128, priv_protocol::aes192,
+        priv_protocol::aes256, priv_protocol::aes192_reeder, priv_protocol::aes256_reeder}) {
     auto o = receiver::default_server_options();
     o.users = parse_netsnmp_users(
         "createUser u SHA authpass12 " + std::string(snmp::usm::name(priv)) + " privpass12\n",

@@ -1,10 +1,10 @@
 #pragma once
 // Sample records shared by the pipeline tests: the v1 and v2c examples of docs/record.md.
-#include "pipeline/record/record.hpp"
-
 #include <chrono>
 #include <memory>
 #include <string>
+
+#include "pipeline/record/record.hpp"
 
 namespace trapsink::pipeline::samples {
 

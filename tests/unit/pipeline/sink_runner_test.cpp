@@ -1,6 +1,5 @@
 // The sink runner: batching, order, retry with backoff, queue-full, drop and staged shutdown.
 #include "pipeline/sink_runner.hpp"
-#include "tests/unit/pipeline/sample_records.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,6 +12,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/unit/pipeline/sample_records.hpp"
 
 namespace trapsink::pipeline {
 namespace {

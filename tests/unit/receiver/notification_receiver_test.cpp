@@ -1,11 +1,11 @@
 #include "receiver/notification_receiver.hpp"
 
-#include "snmp/message/codec.hpp"
-#include "snmp/message/well_known.hpp"
-
 #include <gtest/gtest.h>
 
 #include <vector>
+
+#include "snmp/message/codec.hpp"
+#include "snmp/message/well_known.hpp"
 
 namespace trapsink::receiver {
 namespace {
@@ -18,9 +18,10 @@ msg::community_message notification(msg::pdu_type type, std::string community, i
   msg::pdu p;
   p.type = type;
   p.request_id = request_id;
-  p.varbinds = {{msg::well_known::sys_up_time_0, msg::value::timeticks(99)},
-                {msg::well_known::snmp_trap_oid_0, msg::value::object_id(msg::well_known::cold_start)},
-                {oid{1, 3, 6, 1, 2, 1, 1, 5, 0}, msg::value::octets("r1")}};
+  p.varbinds = {
+      {msg::well_known::sys_up_time_0, msg::value::timeticks(99)},
+      {msg::well_known::snmp_trap_oid_0, msg::value::object_id(msg::well_known::cold_start)},
+      {oid{1, 3, 6, 1, 2, 1, 1, 5, 0}, msg::value::octets("r1")}};
   return {msg::version::v2c, std::move(community), p};
 }
 
@@ -86,21 +87,22 @@ TEST_F(fixture, RetransmittedInformIsAcknowledgedAgainButRecordedOnce) {
   peer.port = 40001;
   receiver.handle(inform, peer, policy, stats);
   EXPECT_EQ(records.size(), 2u);
-  EXPECT_EQ(counter("trapsink_listener_inform_retransmissions_total",
-                    "listener=\"udp:127.0.0.1:1162\""),
-            1u);
+  EXPECT_EQ(
+      counter("trapsink_listener_inform_retransmissions_total", "listener=\"udp:127.0.0.1:1162\""),
+      1u);
 }
 
 TEST_F(fixture, UnknownCommunityIsCountedAndNotAnswered) {
-  auto reply = receiver.handle(
-      bytes_of(notification(msg::pdu_type::inform_request, "private", 1)), peer, policy, stats);
+  auto reply = receiver.handle(bytes_of(notification(msg::pdu_type::inform_request, "private", 1)),
+                               peer, policy, stats);
   EXPECT_TRUE(reply.empty());
   EXPECT_TRUE(records.empty());
   EXPECT_EQ(counter("snmp_in_bad_community_names_total"), 1u);
   EXPECT_EQ(dropped("bad_community"), 1u);
   policy.any_community = true;
-  EXPECT_FALSE(receiver.handle(bytes_of(notification(msg::pdu_type::inform_request, "private", 1)),
-                               peer, policy, stats)
+  EXPECT_FALSE(receiver
+                   .handle(bytes_of(notification(msg::pdu_type::inform_request, "private", 1)),
+                           peer, policy, stats)
                    .empty());
 }
 

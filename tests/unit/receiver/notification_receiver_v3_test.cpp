@@ -1,14 +1,13 @@
 // The notification receiver's SNMPv3 path: a trap captured from Net-SNMP becomes a record with
 // its security block; an inform is acknowledged with a protected Response and recorded once
 // across retransmissions; refusals produce no record, a reason and (when reportable) a Report.
-#include "receiver/notification_receiver.hpp"
+#include <gtest/gtest.h>
 
 #include "pipeline/record/record.hpp"
+#include "receiver/notification_receiver.hpp"
 #include "snmp/message/well_known.hpp"
 #include "snmp/usm/outgoing.hpp"
 #include "tests/unit/snmp/test_bytes.hpp"
-
-#include <gtest/gtest.h>
 
 namespace trapsink::receiver {
 namespace {
@@ -89,15 +88,17 @@ TEST_F(v3_fixture, InformIsAcknowledgedEncryptedAndRecordedOnce) {
   const auto u = user("tuser", usm::auth_protocol::sha1, usm::priv_protocol::aes128);
   usm::auth_key ak(u.auth, usm::localize_key(u.auth, usm::password_to_key(u.auth, "authpass123"),
                                              local_engine_id));
-  auto kul = usm::localize_key(u.auth, usm::password_to_key(u.auth, "privpass123"), local_engine_id);
+  auto kul =
+      usm::localize_key(u.auth, usm::password_to_key(u.auth, "privpass123"), local_engine_id);
   usm::priv_key pk(u.priv, usm::derive_priv_key(u.priv, u.auth, kul, local_engine_id));
   msg::scoped_pdu s;
   s.context_engine_id.assign(reinterpret_cast<const char*>(local_engine_id.data()),
                              local_engine_id.size());
   s.data.type = msg::pdu_type::inform_request;
   s.data.request_id = 31337;
-  s.data.varbinds = {{msg::well_known::sys_up_time_0, msg::value::timeticks(5)},
-                     {msg::well_known::snmp_trap_oid_0, msg::value::object_id(msg::well_known::warm_start)}};
+  s.data.varbinds = {
+      {msg::well_known::sys_up_time_0, msg::value::timeticks(5)},
+      {msg::well_known::snmp_trap_oid_0, msg::value::object_id(msg::well_known::warm_start)}};
   msg::v3_header h{555, 65507,
                    msg::v3_flags::auth | msg::v3_flags::priv | msg::v3_flags::reportable, 3};
   msg::usm_parameters p;
@@ -141,7 +142,8 @@ TEST_F(v3_fixture, RefusalsProduceNoRecordAndAReason) {
   tampered.back() ^= std::byte{0x40};
   EXPECT_TRUE(receiver.handle(tampered, peer, policy, stats).empty());
   EXPECT_EQ(dropped("wrong_digest"), 1u);
-  EXPECT_TRUE(receiver.handle(vector_file("netsnmp_v3_trap_md5_des.hex"), peer, policy, stats).empty());
+  EXPECT_TRUE(
+      receiver.handle(vector_file("netsnmp_v3_trap_md5_des.hex"), peer, policy, stats).empty());
   EXPECT_EQ(dropped("unknown_user_name"), 1u);
   EXPECT_TRUE(records.empty());
   // Still receiving.
@@ -151,7 +153,8 @@ TEST_F(v3_fixture, RefusalsProduceNoRecordAndAReason) {
 
 TEST_F(v3_fixture, WithoutAUsmProcessorV3IsABadVersion) {
   notification_receiver plain{metrics, [](pipeline::record_ptr) { return true; }, {}};
-  EXPECT_TRUE(plain.handle(vector_file("netsnmp_v3_trap_sha_aes.hex"), peer, policy, stats).empty());
+  EXPECT_TRUE(
+      plain.handle(vector_file("netsnmp_v3_trap_sha_aes.hex"), peer, policy, stats).empty());
   EXPECT_EQ(metrics.get("snmp_in_bad_versions_total").value(), 1u);
 }
 

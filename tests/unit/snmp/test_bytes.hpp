@@ -27,10 +27,14 @@ inline std::vector<std::byte> hex(std::string_view text) {
     line_start = false;
     if (comment || c == ' ' || c == '\t' || c == '\r') continue;
     int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else throw std::invalid_argument("bad hex character");
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else
+      throw std::invalid_argument("bad hex character");
     if (hi < 0) {
       hi = v;
     } else {

@@ -2,12 +2,12 @@
 #include "pipeline/record/json_writer.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace trapsink::pipeline::json {
@@ -23,16 +23,16 @@ TEST(PrintableUtf8, AcceptsAsciiAndAllowedWhitespace) {
 }
 
 TEST(PrintableUtf8, AcceptsWellFormedMultiByte) {
-  EXPECT_TRUE(is_printable_utf8("Z\xc3\xbcrich"));                // U+00FC
-  EXPECT_TRUE(is_printable_utf8("\xc2\xa0"));                     // U+00A0, first after C1
-  EXPECT_TRUE(is_printable_utf8("\xe2\x82\xac"));                 // U+20AC euro sign
-  EXPECT_TRUE(is_printable_utf8("\xe0\xa0\x80"));                 // U+0800, smallest 3-byte
-  EXPECT_TRUE(is_printable_utf8("\xed\x9f\xbf"));                 // U+D7FF, before surrogates
-  EXPECT_TRUE(is_printable_utf8("\xee\x80\x80"));                 // U+E000, after surrogates
-  EXPECT_TRUE(is_printable_utf8("\xf0\x90\x80\x80"));             // U+10000
-  EXPECT_TRUE(is_printable_utf8("\xf0\x9f\x98\x80"));             // U+1F600 emoji
-  EXPECT_TRUE(is_printable_utf8("\xf4\x8f\xbf\xbf"));             // U+10FFFF, the last
-  EXPECT_TRUE(is_printable_utf8("\xe6\x9d\xb1\xe4\xba\xac"));     // Tokyo in kanji
+  EXPECT_TRUE(is_printable_utf8("Z\xc3\xbcrich"));             // U+00FC
+  EXPECT_TRUE(is_printable_utf8("\xc2\xa0"));                  // U+00A0, first after C1
+  EXPECT_TRUE(is_printable_utf8("\xe2\x82\xac"));              // U+20AC euro sign
+  EXPECT_TRUE(is_printable_utf8("\xe0\xa0\x80"));              // U+0800, smallest 3-byte
+  EXPECT_TRUE(is_printable_utf8("\xed\x9f\xbf"));              // U+D7FF, before surrogates
+  EXPECT_TRUE(is_printable_utf8("\xee\x80\x80"));              // U+E000, after surrogates
+  EXPECT_TRUE(is_printable_utf8("\xf0\x90\x80\x80"));          // U+10000
+  EXPECT_TRUE(is_printable_utf8("\xf0\x9f\x98\x80"));          // U+1F600 emoji
+  EXPECT_TRUE(is_printable_utf8("\xf4\x8f\xbf\xbf"));          // U+10FFFF, the last
+  EXPECT_TRUE(is_printable_utf8("\xe6\x9d\xb1\xe4\xba\xac"));  // Tokyo in kanji
 }
 
 TEST(PrintableUtf8, RejectsControlCharacters) {
@@ -47,12 +47,12 @@ TEST(PrintableUtf8, RejectsControlCharacters) {
 }
 
 TEST(PrintableUtf8, RejectsMalformedUtf8) {
-  EXPECT_FALSE(is_printable_utf8("\x80"));              // stray continuation
+  EXPECT_FALSE(is_printable_utf8("\x80"));  // stray continuation
   EXPECT_FALSE(is_printable_utf8("\xbf"));
-  EXPECT_FALSE(is_printable_utf8("\xc3"));              // truncated 2-byte
-  EXPECT_FALSE(is_printable_utf8("\xc3\x28"));          // bad continuation
-  EXPECT_FALSE(is_printable_utf8("\xe2\x82"));          // truncated 3-byte
-  EXPECT_FALSE(is_printable_utf8("\xf0\x9f\x98"));      // truncated 4-byte
+  EXPECT_FALSE(is_printable_utf8("\xc3"));          // truncated 2-byte
+  EXPECT_FALSE(is_printable_utf8("\xc3\x28"));      // bad continuation
+  EXPECT_FALSE(is_printable_utf8("\xe2\x82"));      // truncated 3-byte
+  EXPECT_FALSE(is_printable_utf8("\xf0\x9f\x98"));  // truncated 4-byte
   EXPECT_FALSE(is_printable_utf8("\xff"));
   EXPECT_FALSE(is_printable_utf8("\xfe\xff"));
   EXPECT_FALSE(is_printable_utf8("\xf5\x80\x80\x80"));  // lead byte beyond U+10FFFF
@@ -60,7 +60,7 @@ TEST(PrintableUtf8, RejectsMalformedUtf8) {
 }
 
 TEST(PrintableUtf8, RejectsOverlongForms) {
-  EXPECT_FALSE(is_printable_utf8("\xc0\xaf"));          // '/' in 2 bytes
+  EXPECT_FALSE(is_printable_utf8("\xc0\xaf"));  // '/' in 2 bytes
   EXPECT_FALSE(is_printable_utf8("\xc1\xbf"));
   EXPECT_FALSE(is_printable_utf8("\xc0\x80"));          // "modified UTF-8" NUL
   EXPECT_FALSE(is_printable_utf8("\xe0\x80\xaf"));      // '/' in 3 bytes
@@ -159,9 +159,9 @@ bool reference_printable(std::string_view s) {
 TEST(AppendString, MatchesAReferenceOnRandomInput) {
   // Bytes chosen to hit every branch: plain ASCII, escapes, controls, UTF-8 lead and
   // continuation bytes, and the boundary values of RFC 3629's table.
-  const unsigned char alphabet[] = {'a', 'Z', ' ', '~', '"', '\\', 0x00, 0x09, 0x0a, 0x0d, 0x1f,
-                                    0x7f, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xc3, 0xdf, 0xe0,
-                                    0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff};
+  const unsigned char alphabet[] = {'a',  'Z',  ' ',  '~',  '"',  '\\', 0x00, 0x09, 0x0a,
+                                    0x0d, 0x1f, 0x7f, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2,
+                                    0xc3, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff};
   std::uint64_t seed = 42;
   for (int iter = 0; iter < 20000; ++iter) {
     seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;

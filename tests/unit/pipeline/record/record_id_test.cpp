@@ -1,6 +1,4 @@
 // Record ids: ULIDs (https://github.com/ulid/spec), unique and monotonic within the process.
-#include "pipeline/record/record.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +8,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "pipeline/record/record.hpp"
 
 namespace trapsink::pipeline {
 namespace {
@@ -36,8 +36,8 @@ TEST(RecordId, EncodesTheMillisecondTimestamp) {
   // timestamp is used as is whatever order the tests run in (system_clock ends in 2262).
   const auto t = sys_days{year{2250} / 1 / 1} + milliseconds{123};
   const auto id = make_record_id(t);
-  EXPECT_EQ(ulid_ms(id), static_cast<std::uint64_t>(
-                             duration_cast<milliseconds>(t.time_since_epoch()).count()));
+  EXPECT_EQ(ulid_ms(id),
+            static_cast<std::uint64_t>(duration_cast<milliseconds>(t.time_since_epoch()).count()));
   EXPECT_EQ(id.substr(0, 10), "08153ZH43V");  // 8835955200123 in Crockford base32
 }
 

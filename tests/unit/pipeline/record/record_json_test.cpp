@@ -1,10 +1,7 @@
 // The record's JSON encoding: the contract of docs/record.md, byte for byte.
-#include "pipeline/record/record.hpp"
 #include "pipeline/record/record_json.hpp"
-#include "tests/unit/pipeline/sample_records.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -12,17 +9,21 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "pipeline/record/record.hpp"
+#include "tests/unit/pipeline/sample_records.hpp"
 
 namespace trapsink::pipeline {
 namespace {
 
 using namespace std::string_literals;
 using nlohmann::json;
-using snmp::ber::tag;
 using samples::oid;
 using samples::value;
+using snmp::ber::tag;
 
 TEST(RecordJson, V2cExampleExactly) {
   EXPECT_EQ(to_json(samples::sample_v2c()), samples::sample_v2c_json());
@@ -45,9 +46,9 @@ TEST(RecordJson, KeyOrderIsTheContractOrder) {
   const auto j = json::parse(to_json(r), nullptr, true, false);
   // nlohmann sorts keys, so check the order in the text itself.
   const std::string text = to_json(r);
-  const char* order[] = {"\"id\"",        "\"time\"",      "\"source\"",        "\"version\"",
-                         "\"pdu\"",       "\"community\"", "\"request_id\"",    "\"uptime\"",
-                         "\"trap_oid\"",  "\"trap_name\"", "\"agent_address\"", "\"v1\"",
+  const char* order[] = {"\"id\"",       "\"time\"",      "\"source\"",        "\"version\"",
+                         "\"pdu\"",      "\"community\"", "\"request_id\"",    "\"uptime\"",
+                         "\"trap_oid\"", "\"trap_name\"", "\"agent_address\"", "\"v1\"",
                          "\"varbinds\""};
   std::size_t pos = 0;
   for (const char* key : order) {
@@ -97,9 +98,13 @@ TEST(RecordJson, CommunityNotPrintableIsHex) {
   EXPECT_NE(text.find(R"("community":"707562006c6963","community_encoding":"hex","request_id")"),
             std::string::npos)
       << text;
-  r.community = "s\xc3\xa9" "cret";
+  r.community =
+      "s\xc3\xa9"
+      "cret";
   const auto j = json::parse(to_json(r));
-  EXPECT_EQ(j["community"], "s\xc3\xa9" "cret");
+  EXPECT_EQ(j["community"],
+            "s\xc3\xa9"
+            "cret");
   EXPECT_FALSE(j.contains("community_encoding"));
 }
 
@@ -134,8 +139,7 @@ TEST(VarbindJson, Integer32) {
 }
 
 TEST(VarbindJson, Unsigned32Types) {
-  EXPECT_EQ(vb_json(value::counter32(4294967295U)),
-            vb(R"("type":"Counter32","value":4294967295)"));
+  EXPECT_EQ(vb_json(value::counter32(4294967295U)), vb(R"("type":"Counter32","value":4294967295)"));
   EXPECT_EQ(vb_json(value::gauge32(0)), vb(R"("type":"Gauge32","value":0)"));
   EXPECT_EQ(vb_json(value::timeticks(123456)), vb(R"("type":"TimeTicks","value":123456)"));
 }
@@ -149,8 +153,7 @@ TEST(VarbindJson, Counter64IsADecimalString) {
 TEST(VarbindJson, ObjectIdentifierAndIpAddress) {
   EXPECT_EQ(vb_json(value::object_id(oid{1, 3, 6, 1, 6, 3, 1, 1, 5, 4})),
             vb(R"("type":"ObjectIdentifier","value":"1.3.6.1.6.3.1.1.5.4")"));
-  EXPECT_EQ(vb_json(value::object_id(oid{0, 0})),
-            vb(R"("type":"ObjectIdentifier","value":"0.0")"));
+  EXPECT_EQ(vb_json(value::object_id(oid{0, 0})), vb(R"("type":"ObjectIdentifier","value":"0.0")"));
   EXPECT_EQ(vb_json(value::ip("\xff\x00\x00\x01"s)),
             vb(R"("type":"IpAddress","value":"255.0.0.1")"));
   // Never produced by the decoder; every octet is kept, flagged as hex.
@@ -186,11 +189,11 @@ TEST(VarbindJson, OctetStringTextOrHex) {
   EXPECT_EQ(vb_json(value::octets("line1\nline2")), text(R"(line1\u000aline2)"));
   EXPECT_EQ(vb_json(value::octets(R"(say "hi" \o/)")), text(R"(say \"hi\" \\o/)"));
   EXPECT_EQ(vb_json(value::octets("eth0\0"s)), hex("6574683000"));   // embedded NUL
-  EXPECT_EQ(vb_json(value::octets("\x1b[1m")), hex("1b5b316d"));      // control char
-  EXPECT_EQ(vb_json(value::octets("\x7f")), hex("7f"));               // DEL
-  EXPECT_EQ(vb_json(value::octets("\xc3\x28")), hex("c328"));         // invalid UTF-8
-  EXPECT_EQ(vb_json(value::octets("\xc0\xaf")), hex("c0af"));         // overlong
-  EXPECT_EQ(vb_json(value::octets("\xed\xa0\x80")), hex("eda080"));   // surrogate
+  EXPECT_EQ(vb_json(value::octets("\x1b[1m")), hex("1b5b316d"));     // control char
+  EXPECT_EQ(vb_json(value::octets("\x7f")), hex("7f"));              // DEL
+  EXPECT_EQ(vb_json(value::octets("\xc3\x28")), hex("c328"));        // invalid UTF-8
+  EXPECT_EQ(vb_json(value::octets("\xc0\xaf")), hex("c0af"));        // overlong
+  EXPECT_EQ(vb_json(value::octets("\xed\xa0\x80")), hex("eda080"));  // surrogate
   EXPECT_EQ(vb_json(value::octets("\x00\x1b\x21\xaa\xbb\xcc"s)), hex("001b21aabbcc"));  // MAC
 }
 

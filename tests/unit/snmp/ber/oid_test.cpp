@@ -1,10 +1,11 @@
 // ber::oid text form and helpers, and SMI type names (RFC 2578 §3.5, §7.1).
 #include "snmp/ber/oid.hpp"
-#include "snmp/ber/tag.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "snmp/ber/tag.hpp"
 
 namespace trapsink::snmp::ber {
 namespace {

@@ -1,14 +1,14 @@
 // BER reader known answers and every limit (X.690 §8, RFC 2578 §3.5 / §7.1, RFC 3417 §8).
 #include "snmp/ber/reader.hpp"
 
-#include "tests/unit/snmp/test_bytes.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <limits>
 #include <set>
 #include <string>
+
+#include "tests/unit/snmp/test_bytes.hpp"
 
 namespace trapsink::snmp::ber {
 namespace {
@@ -151,7 +151,7 @@ TEST(BerReader, OidRejectsMalformed) {
 }
 
 TEST(BerReader, OidArcLimitIs128) {
-  std::vector<std::byte> content(1, std::byte{0x2b});  // 1.3 = two arcs
+  std::vector<std::byte> content(1, std::byte{0x2b});   // 1.3 = two arcs
   content.insert(content.end(), 126, std::byte{0x01});  // 128 arcs in all
   oid o;
   ASSERT_TRUE(decode_oid(content, o));

@@ -1,14 +1,14 @@
 // BER writer known answers (X.690 §8.1.3, §8.3, §8.19) and writer -> reader round trips.
 #include "snmp/ber/writer.hpp"
 
-#include "snmp/ber/reader.hpp"
-#include "tests/unit/snmp/test_bytes.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <limits>
 #include <random>
+
+#include "snmp/ber/reader.hpp"
+#include "tests/unit/snmp/test_bytes.hpp"
 
 namespace trapsink::snmp::ber {
 namespace {
@@ -65,7 +65,9 @@ TEST(BerWriter, OidKnownAnswers) {
   EXPECT_EQ(to_hex(w3.take()), "0603883703");
   writer w4;
   w4.write_oid(oid{2, 4294967295U});
-  EXPECT_EQ(to_hex(w4.take()), "06059080808" "04f");
+  EXPECT_EQ(to_hex(w4.take()),
+            "06059080808"
+            "04f");
 }
 
 TEST(BerWriter, OctetsNullAndExceptions) {
@@ -74,7 +76,11 @@ TEST(BerWriter, OctetsNullAndExceptions) {
   w.write_null();
   w.write_null(0x82);
   w.write_octets(std::string_view("\x0a\x00\x00\x01", 4), 0x40);
-  EXPECT_EQ(to_hex(w.take()), "04067075626c6963" "0500" "8200" "40040a000001");
+  EXPECT_EQ(to_hex(w.take()),
+            "04067075626c6963"
+            "0500"
+            "8200"
+            "40040a000001");
 }
 
 TEST(BerWriter, ConstructedLengthsAreBackPatchedMinimally) {
@@ -96,7 +102,9 @@ TEST(BerWriter, ConstructedLengthsAreBackPatchedMinimally) {
   big.write_octets(std::string(300, 'b'));  // 04 82 01 2c + 300 = 304 = 0x130
   big.end_constructed(m);
   const auto bb = big.take();
-  EXPECT_EQ(to_hex({bb.begin(), bb.begin() + 8}), "30820130" "0482012c");
+  EXPECT_EQ(to_hex({bb.begin(), bb.begin() + 8}),
+            "30820130"
+            "0482012c");
 
   writer empty;
   empty.end_constructed(empty.begin_constructed(0xa7));
@@ -106,11 +114,28 @@ TEST(BerWriter, ConstructedLengthsAreBackPatchedMinimally) {
 TEST(BerWriter, RoundTripsThroughReader) {
   std::mt19937_64 rng(20240613);
   writer w(1 << 16);
-  std::vector<std::int64_t> ints{0, 1, -1, 127, 128, -128, -129, 255, 256, -32768, -32769,
+  std::vector<std::int64_t> ints{0,
+                                 1,
+                                 -1,
+                                 127,
+                                 128,
+                                 -128,
+                                 -129,
+                                 255,
+                                 256,
+                                 -32768,
+                                 -32769,
                                  std::numeric_limits<std::int64_t>::min(),
                                  std::numeric_limits<std::int64_t>::max()};
-  std::vector<std::uint64_t> uns{0, 1, 127, 128, 255, 256, 0x7fffffffffffffffULL,
-                                 0x8000000000000000ULL, std::numeric_limits<std::uint64_t>::max()};
+  std::vector<std::uint64_t> uns{0,
+                                 1,
+                                 127,
+                                 128,
+                                 255,
+                                 256,
+                                 0x7fffffffffffffffULL,
+                                 0x8000000000000000ULL,
+                                 std::numeric_limits<std::uint64_t>::max()};
   for (int i = 0; i < 500; ++i) {
     ints.push_back(static_cast<std::int64_t>(rng() >> (rng() % 64)));
     uns.push_back(rng() >> (rng() % 64));
@@ -135,9 +160,15 @@ TEST(BerWriter, RoundTripsThroughReader) {
 }
 
 TEST(BerWriter, OidRoundTripsThroughReader) {
-  const std::vector<oid> cases{
-      {0, 0}, {0, 39}, {1, 0}, {1, 39}, {2, 0}, {2, 47, 1}, {2, 4294967295U, 4294967295U},
-      {1, 3, 6, 1, 4, 1, 2021, 251, 1}, {1, 3, 6, 1, 6, 3, 1, 1, 5, 1}};
+  const std::vector<oid> cases{{0, 0},
+                               {0, 39},
+                               {1, 0},
+                               {1, 39},
+                               {2, 0},
+                               {2, 47, 1},
+                               {2, 4294967295U, 4294967295U},
+                               {1, 3, 6, 1, 4, 1, 2021, 251, 1},
+                               {1, 3, 6, 1, 6, 3, 1, 1, 5, 1}};
   for (const auto& o : cases) {
     writer w;
     w.write_oid(o);

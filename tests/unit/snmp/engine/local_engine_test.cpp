@@ -42,11 +42,11 @@ TEST(LocalEngine, ParsesHexEngineIds) {
   EXPECT_EQ(to_hex(*parse_engine_id("800000000102030405")), "800000000102030405");
   EXPECT_EQ(to_hex(*parse_engine_id("0x80:00:00:00:01")), "8000000001");
   EXPECT_EQ(to_hex(*parse_engine_id("80 00 00 00 0A")), "800000000a");
-  EXPECT_FALSE(parse_engine_id("80000000"));          // 4 octets: below 5
+  EXPECT_FALSE(parse_engine_id("80000000"));            // 4 octets: below 5
   EXPECT_FALSE(parse_engine_id(std::string(66, 'a')));  // 33 octets: above 32
   EXPECT_FALSE(parse_engine_id("8000000001g"));
-  EXPECT_FALSE(parse_engine_id("800000000"));         // odd number of digits
-  EXPECT_FALSE(parse_engine_id("8:000000001"));       // separator inside an octet
+  EXPECT_FALSE(parse_engine_id("800000000"));    // odd number of digits
+  EXPECT_FALSE(parse_engine_id("8:000000001"));  // separator inside an octet
 }
 
 TEST(LocalEngine, EngineTimeCountsSecondsSinceStart) {

@@ -2,9 +2,9 @@
 // Net-SNMP 5.9.3 (tests/vectors/netsnmp_*.hex), decoded and re-encoded.
 #include "snmp/message/codec.hpp"
 
-#include "tests/unit/snmp/test_bytes.hpp"
-
 #include <gtest/gtest.h>
+
+#include "tests/unit/snmp/test_bytes.hpp"
 
 namespace trapsink::snmp::message {
 namespace {
@@ -18,12 +18,12 @@ const ber::oid snmp_trap_oid_0{1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 
 // SNMPv2c SNMPv2-Trap, community "public", request-id 1: sysUpTime.0 = 100, coldStart.
 constexpr std::string_view hand_v2c_trap =
-    "30 40"                                      // Message SEQUENCE, 64 octets
-    "   02 01 01"                                // version 1 = v2c (RFC 1901)
-    "   04 06 70 75 62 6c 69 63"                 // community "public"
-    "   a7 33"                                   // SNMPv2-Trap-PDU [7], 51 octets
-    "      02 01 01  02 01 00  02 01 00"         // request-id 1, error-status 0, index 0
-    "      30 28"                                // VarBindList, 40 octets
+    "30 40"                               // Message SEQUENCE, 64 octets
+    "   02 01 01"                         // version 1 = v2c (RFC 1901)
+    "   04 06 70 75 62 6c 69 63"          // community "public"
+    "   a7 33"                            // SNMPv2-Trap-PDU [7], 51 octets
+    "      02 01 01  02 01 00  02 01 00"  // request-id 1, error-status 0, index 0
+    "      30 28"                         // VarBindList, 40 octets
     "         30 0d 06 08 2b 06 01 02 01 01 03 00  43 01 64"
     "         30 17 06 0a 2b 06 01 06 03 01 01 04 01 00  06 09 2b 06 01 06 03 01 01 05 01";
 
@@ -39,13 +39,13 @@ community_message hand_v2c_trap_message() {
 // SNMPv1 Trap-PDU: enterprise 1.3.6.1.4.1.2021, agent 10.0.0.1, enterpriseSpecific(6),
 // specific 1, time-stamp 100, one varbind 1.3.6.1.4.1.2021.1 = "x".
 constexpr std::string_view hand_v1_trap =
-    "30 36"                                      // Message, 54 octets
-    "   02 01 00"                                // version-1(0) (RFC 1157 §4)
-    "   04 06 70 75 62 6c 69 63"                 // community "public"
-    "   a4 29"                                   // Trap-PDU [4], 41 octets
-    "      06 07 2b 06 01 04 01 8f 65"           // enterprise 1.3.6.1.4.1.2021
-    "      40 04 0a 00 00 01"                    // agent-addr 10.0.0.1
-    "      02 01 06  02 01 01  43 01 64"         // generic 6, specific 1, time-stamp 100
+    "30 36"                               // Message, 54 octets
+    "   02 01 00"                         // version-1(0) (RFC 1157 §4)
+    "   04 06 70 75 62 6c 69 63"          // community "public"
+    "   a4 29"                            // Trap-PDU [4], 41 octets
+    "      06 07 2b 06 01 04 01 8f 65"    // enterprise 1.3.6.1.4.1.2021
+    "      40 04 0a 00 00 01"             // agent-addr 10.0.0.1
+    "      02 01 06  02 01 01  43 01 64"  // generic 6, specific 1, time-stamp 100
     "      30 0f 30 0d 06 08 2b 06 01 04 01 8f 65 01 04 01 78";
 
 community_message hand_v1_trap_message() {
@@ -63,14 +63,14 @@ community_message hand_v1_trap_message() {
 // Response (RFC 3416 §4.2.7) is identical but for the PDU tag.
 constexpr std::string_view hand_v2c_inform =
     "30 41 02 01 01 04 06 70 75 62 6c 69 63"
-    "   a6 34"                                   // InformRequest-PDU [6], 52 octets
+    "   a6 34"  // InformRequest-PDU [6], 52 octets
     "      02 02 12 34  02 01 00  02 01 00"
     "      30 28"
     "         30 0d 06 08 2b 06 01 02 01 01 03 00  43 01 64"
     "         30 17 06 0a 2b 06 01 06 03 01 01 04 01 00  06 09 2b 06 01 04 01 8f 65 00 01";
 constexpr std::string_view hand_v2c_inform_response =
     "30 41 02 01 01 04 06 70 75 62 6c 69 63"
-    "   a2 34"                                   // Response-PDU [2]
+    "   a2 34"  // Response-PDU [2]
     "      02 02 12 34  02 01 00  02 01 00"
     "      30 28"
     "         30 0d 06 08 2b 06 01 02 01 01 03 00  43 01 64"
@@ -198,8 +198,8 @@ TEST(CodecVectors, NetSnmpV2cTrapEveryValueType) {
 
 TEST(Codec, LongFormLengthsRoundTrip) {
   community_message m = hand_v2c_trap_message();
-  std::get<pdu>(m.body).varbinds.push_back({{1, 3, 6, 1, 4, 1, 2021, 9}, 
-                                                  value::octets(std::string(1000, 'z'))});
+  std::get<pdu>(m.body).varbinds.push_back(
+      {{1, 3, 6, 1, 4, 1, 2021, 9}, value::octets(std::string(1000, 'z'))});
   const auto bytes = encode(m);
   EXPECT_EQ(to_hex({bytes.begin(), bytes.begin() + 4}), "3082043e");
   auto back = decode_community(bytes);

@@ -1,9 +1,8 @@
 // Every way decode_community / peek_version reject a message, with the exact error code.
-#include "snmp/message/codec.hpp"
-
-#include "tests/unit/snmp/test_bytes.hpp"
-
 #include <gtest/gtest.h>
+
+#include "snmp/message/codec.hpp"
+#include "tests/unit/snmp/test_bytes.hpp"
 
 namespace trapsink::snmp::message {
 namespace {
@@ -95,19 +94,23 @@ TEST(DecodeCommunity, UnknownPduType) {
 
 TEST(DecodeCommunity, TrapFieldErrors) {
   // generic-trap 7 (RFC 1157 §4.1.6 allows 0..6).
-  EXPECT_EQ(decode_error(message_with(0, "a4 16 06 03 2b 06 01 40 04 0a 00 00 01 02 01 07 02 01 00 "
-                                         "43 01 00 30 00")),
+  EXPECT_EQ(decode_error(message_with(0,
+                                      "a4 16 06 03 2b 06 01 40 04 0a 00 00 01 02 01 07 02 01 00 "
+                                      "43 01 00 30 00")),
             code(errc::bad_field));
-  EXPECT_EQ(decode_error(message_with(0, "a4 16 06 03 2b 06 01 40 04 0a 00 00 01 02 01 ff 02 01 00 "
-                                         "43 01 00 30 00")),
+  EXPECT_EQ(decode_error(message_with(0,
+                                      "a4 16 06 03 2b 06 01 40 04 0a 00 00 01 02 01 ff 02 01 00 "
+                                      "43 01 00 30 00")),
             code(errc::bad_field));
   // agent-addr of 5 octets.
-  EXPECT_EQ(decode_error(message_with(0, "a4 17 06 03 2b 06 01 40 05 0a 00 00 01 01 02 01 00 02 01 "
-                                         "00 43 01 00 30 00")),
+  EXPECT_EQ(decode_error(message_with(0,
+                                      "a4 17 06 03 2b 06 01 40 05 0a 00 00 01 01 02 01 00 02 01 "
+                                      "00 43 01 00 30 00")),
             code(ber::errc::bad_ip_address));
   // time-stamp with an INTEGER tag instead of TimeTicks.
-  EXPECT_EQ(decode_error(message_with(0, "a4 16 06 03 2b 06 01 40 04 0a 00 00 01 02 01 00 02 01 00 "
-                                         "02 01 00 30 00")),
+  EXPECT_EQ(decode_error(message_with(0,
+                                      "a4 16 06 03 2b 06 01 40 04 0a 00 00 01 02 01 00 02 01 00 "
+                                      "02 01 00 30 00")),
             code(ber::errc::unexpected_tag));
 }
 
@@ -122,8 +125,9 @@ TEST(DecodeCommunity, TrailingData) {
   EXPECT_EQ(decode_error(message_with(1, "a7 0d 02 01 01 02 01 00 02 01 00 30 00 05 00")),
             code(ber::errc::trailing_data));
   // A third element inside a VarBind.
-  EXPECT_EQ(decode_error(message_with(1, "a7 15 02 01 01 02 01 00 02 01 00 30 0a 30 08 06 02 2b 06 "
-                                         "05 00 05 00")),
+  EXPECT_EQ(decode_error(message_with(1,
+                                      "a7 15 02 01 01 02 01 00 02 01 00 30 0a 30 08 06 02 2b 06 "
+                                      "05 00 05 00")),
             code(ber::errc::trailing_data));
 }
 
@@ -168,8 +172,9 @@ TEST(DecodeCommunity, StructuralErrors) {
 TEST(DecodeCommunity, ElementLimitApplies) {
   // Three varbinds; a limit of two elements per sequence rejects the list.
   const auto b = message_with(
-      1, "a7 23 02 01 01 02 01 00 02 01 00 30 18 30 06 06 02 2b 06 05 00 30 06 06 02 2b 06 05 00"
-         " 30 06 06 02 2b 06 05 00");
+      1,
+      "a7 23 02 01 01 02 01 00 02 01 00 30 18 30 06 06 02 2b 06 05 00 30 06 06 02 2b 06 05 00"
+      " 30 06 06 02 2b 06 05 00");
   ASSERT_TRUE(decode_community(b));
   EXPECT_EQ(std::get<pdu>(decode_community(b)->body).varbinds.size(), 3U);
   ber::limits lim;

@@ -1,12 +1,11 @@
 // decode(encode(m)) == m for every PDU type of each version and every value type
 // (RFC 3416 §3 PDUs, RFC 2578 §7.1 types, RFC 3416 exceptions), plus the pieces on their own.
-#include "snmp/message/codec.hpp"
-
-#include "tests/unit/snmp/test_bytes.hpp"
-
 #include <gtest/gtest.h>
 
 #include <limits>
+
+#include "snmp/message/codec.hpp"
+#include "tests/unit/snmp/test_bytes.hpp"
 
 namespace trapsink::snmp::message {
 namespace {
@@ -65,24 +64,24 @@ TEST_P(PduRoundTrip, EveryValueType) {
   expect_round_trip({GetParam().ver, "", p});
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllPdus, PduRoundTrip,
-    ::testing::Values(pdu_case{version::v1, pdu_type::get_request},
-                      pdu_case{version::v1, pdu_type::get_next_request},
-                      pdu_case{version::v1, pdu_type::response},
-                      pdu_case{version::v1, pdu_type::set_request},
-                      pdu_case{version::v2c, pdu_type::get_request},
-                      pdu_case{version::v2c, pdu_type::get_next_request},
-                      pdu_case{version::v2c, pdu_type::response},
-                      pdu_case{version::v2c, pdu_type::set_request},
-                      pdu_case{version::v2c, pdu_type::get_bulk_request},
-                      pdu_case{version::v2c, pdu_type::inform_request},
-                      pdu_case{version::v2c, pdu_type::snmpv2_trap},
-                      pdu_case{version::v2c, pdu_type::report}),
-    [](const ::testing::TestParamInfo<pdu_case>& param_info) {
-      return std::string(param_info.param.ver == version::v1 ? "v1_" : "v2c_") +
-             std::to_string(static_cast<int>(param_info.param.type) - 0xa0);
-    });
+INSTANTIATE_TEST_SUITE_P(AllPdus, PduRoundTrip,
+                         ::testing::Values(pdu_case{version::v1, pdu_type::get_request},
+                                           pdu_case{version::v1, pdu_type::get_next_request},
+                                           pdu_case{version::v1, pdu_type::response},
+                                           pdu_case{version::v1, pdu_type::set_request},
+                                           pdu_case{version::v2c, pdu_type::get_request},
+                                           pdu_case{version::v2c, pdu_type::get_next_request},
+                                           pdu_case{version::v2c, pdu_type::response},
+                                           pdu_case{version::v2c, pdu_type::set_request},
+                                           pdu_case{version::v2c, pdu_type::get_bulk_request},
+                                           pdu_case{version::v2c, pdu_type::inform_request},
+                                           pdu_case{version::v2c, pdu_type::snmpv2_trap},
+                                           pdu_case{version::v2c, pdu_type::report}),
+                         [](const ::testing::TestParamInfo<pdu_case>& param_info) {
+                           return std::string(param_info.param.ver == version::v1 ? "v1_"
+                                                                                  : "v2c_") +
+                                  std::to_string(static_cast<int>(param_info.param.type) - 0xa0);
+                         });
 
 TEST(RoundTrip, V1TrapEveryGenericValue) {
   for (std::int32_t generic = 0; generic <= 6; ++generic) {

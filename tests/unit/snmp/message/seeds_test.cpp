@@ -1,7 +1,5 @@
 // The checked-in fuzz seeds are what their names say: every message seed named bad_* is
 // rejected by decode_community, every other one decodes and round-trips.
-#include "snmp/message/codec.hpp"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,6 +7,8 @@
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include "snmp/message/codec.hpp"
 
 namespace trapsink::snmp::message {
 namespace {

@@ -1,11 +1,11 @@
 // RFC 3584 §3.1: Trap-PDU -> SNMPv2 notification varbinds, with exact OIDs and order.
 #include "snmp/message/v1_mapping.hpp"
 
+#include <gtest/gtest.h>
+
 #include "snmp/message/codec.hpp"
 #include "snmp/message/well_known.hpp"
 #include "tests/unit/snmp/test_bytes.hpp"
-
-#include <gtest/gtest.h>
 
 namespace trapsink::snmp::message {
 namespace {

@@ -2,11 +2,11 @@
 // field by field and re-encoded byte for byte, and each refusal of a malformed header.
 #include "snmp/message/v3.hpp"
 
+#include <gtest/gtest.h>
+
 #include "snmp/ber/writer.hpp"
 #include "snmp/message/codec.hpp"
 #include "tests/unit/snmp/test_bytes.hpp"
-
-#include <gtest/gtest.h>
 
 namespace trapsink::snmp::message {
 namespace {
@@ -48,8 +48,7 @@ TEST(V3Codec, DecodesNetSnmpNoAuthTrapFieldByField) {
   EXPECT_EQ(scoped->data.request_id, 0x7daa7a16);
   ASSERT_EQ(scoped->data.varbinds.size(), 4u);
   EXPECT_EQ(scoped->data.varbinds[0].val, value::timeticks(0x04da58));
-  EXPECT_EQ(scoped->data.varbinds[1].val,
-            value::object_id(ber::oid{1, 3, 6, 1, 6, 3, 1, 1, 5, 3}));
+  EXPECT_EQ(scoped->data.varbinds[1].val, value::object_id(ber::oid{1, 3, 6, 1, 6, 3, 1, 1, 5, 3}));
   EXPECT_EQ(scoped->data.varbinds[2].name, (ber::oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 2}));
   EXPECT_EQ(scoped->data.varbinds[2].val, value::integer(2));
   EXPECT_EQ(scoped->data.varbinds[3].val, value::octets("eth1"));

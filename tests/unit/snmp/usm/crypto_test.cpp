@@ -13,8 +13,6 @@
 //    encryptData with a fixed _localInt, and authenticateOutgoingMsg.
 #include "snmp/usm/crypto.hpp"
 
-#include "tests/unit/snmp/test_bytes.hpp"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -24,6 +22,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/unit/snmp/test_bytes.hpp"
 
 namespace trapsink::snmp::usm {
 namespace {
@@ -47,9 +47,9 @@ const std::vector<std::byte> rfc_engine = hex("00 00 00 00 00 00 00 00 00 00 00 
 constexpr auth_protocol all_auth[] = {auth_protocol::md5,    auth_protocol::sha1,
                                       auth_protocol::sha224, auth_protocol::sha256,
                                       auth_protocol::sha384, auth_protocol::sha512};
-constexpr priv_protocol all_priv[] = {priv_protocol::des,           priv_protocol::des3,
-                                      priv_protocol::aes128,        priv_protocol::aes192,
-                                      priv_protocol::aes256,        priv_protocol::aes192_reeder,
+constexpr priv_protocol all_priv[] = {priv_protocol::des,          priv_protocol::des3,
+                                      priv_protocol::aes128,       priv_protocol::aes192,
+                                      priv_protocol::aes256,       priv_protocol::aes192_reeder,
                                       priv_protocol::aes256_reeder};
 
 // ---------------------------------------------------------------------------------------------
@@ -229,8 +229,8 @@ TEST(UsmCryptoKeys, ReederDraftAppendixB) {
   EXPECT_EQ(to_hex(derive_priv_key(priv_protocol::des3, auth_protocol::md5, md5_kul, rfc_engine)),
             squash("52 6f 5e ed 9f cc e2 6f 89 64 c2 93 07 87 d8 2b"
                    "79 ef f4 4a 90 65 0e e0 a3 a4 0a bf ac 5a cc 12"));
-  const auto sha_kul = localize_key(
-      auth_protocol::sha1, password_to_key(auth_protocol::sha1, "maplesyrup"), rfc_engine);
+  const auto sha_kul = localize_key(auth_protocol::sha1,
+                                    password_to_key(auth_protocol::sha1, "maplesyrup"), rfc_engine);
   const std::string b2 = squash(
       "66 95 fe bc 92 88 e3 62 82 23 5f c7 15 1f 12 84 97 b3 8f 3f"
       "9b 8b 6d 78 93 6b a6 e7 d1 9d fd 9c d2 d5 06 55 47 74 3f b5");
@@ -318,9 +318,9 @@ TEST(UsmCryptoKeys, DerivePrivKeyMatchesPysnmpForEveryPair) {
 
 TEST(UsmCryptoKeys, DerivePrivKeyTruncatesLongerMaterial) {
   // A key given already extended (e.g. copied from another agent's store) is only truncated.
-  const auto given = hex(
-      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-      "202122232425262728292a2b2c2d2e2f");
+  const auto given =
+      hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+          "202122232425262728292a2b2c2d2e2f");
   EXPECT_EQ(to_hex(derive_priv_key(priv_protocol::aes256, auth_protocol::md5, given, rfc_engine)),
             "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
   EXPECT_EQ(to_hex(derive_priv_key(priv_protocol::des, auth_protocol::sha512, given, rfc_engine)),
@@ -531,8 +531,7 @@ TEST(UsmCryptoPriv, EncryptMatchesPysnmp) {
       {priv_protocol::des, 0xdeadbeef, 37, "01020304deadbeef",
        "04e1cccd28074ca7d8340407c5cc8fb7ceaf3fa0b3299d883eb18859976010e8ed2a385a97833206"},
       {priv_protocol::des3, 0xdeadbeef, 1, "01020304deadbeef", "1168085acbb0b346"},
-      {priv_protocol::des3, 0xdeadbeef, 13, "01020304deadbeef",
-       "2803fca10111726c3071fe830d3d9653"},
+      {priv_protocol::des3, 0xdeadbeef, 13, "01020304deadbeef", "2803fca10111726c3071fe830d3d9653"},
       {priv_protocol::des3, 0xdeadbeef, 37, "01020304deadbeef",
        "2803fca10111726cbdb05faa1c0dd34a2188e8951b80912df7467592e83ddb93240d29739cfcec50"},
       {priv_protocol::aes128, 0x0123456789abcdef, 1, "0123456789abcdef",

@@ -4,12 +4,12 @@
 // Reports, inform Responses and the bounded caches.
 #include "snmp/usm/processor.hpp"
 
+#include <gtest/gtest.h>
+
 #include "snmp/ber/writer.hpp"
 #include "snmp/message/codec.hpp"
 #include "snmp/usm/outgoing.hpp"
 #include "tests/unit/snmp/test_bytes.hpp"
-
-#include <gtest/gtest.h>
 
 namespace trapsink::snmp::usm {
 namespace {
@@ -23,25 +23,28 @@ const auto localhost = boost::asio::ip::make_address("127.0.0.1");
 const std::vector<std::byte> sender_engine = hex("8000000001020304");
 const std::vector<std::byte> local_engine_id = hex("80000000051122334455667788");
 
-user_config user(std::string name, auth_protocol a, std::string auth_pass, priv_protocol p = priv_protocol::none,
-                 std::string priv_pass = {}) {
+user_config user(std::string name, auth_protocol a, std::string auth_pass,
+                 priv_protocol p = priv_protocol::none, std::string priv_pass = {}) {
   user_config u;
   u.name = std::move(name);
   u.auth = a;
-  if (a != auth_protocol::none) u.auth_key = {key_source::kind::passphrase, std::move(auth_pass), {}};
+  if (a != auth_protocol::none)
+    u.auth_key = {key_source::kind::passphrase, std::move(auth_pass), {}};
   u.priv = p;
-  if (p != priv_protocol::none) u.priv_key = {key_source::kind::passphrase, std::move(priv_pass), {}};
+  if (p != priv_protocol::none)
+    u.priv_key = {key_source::kind::passphrase, std::move(priv_pass), {}};
   u.origin = "test";
   return u;
 }
 
 /// The users of the captured vectors (see each file's command line).
 std::vector<user_config> capture_users() {
-  return {user("tuser", auth_protocol::sha1, "authpass123", priv_protocol::aes128, "privpass123"),
-          user("tuser2", auth_protocol::md5, "authpass123", priv_protocol::des, "privpass123"),
-          user("tuser3", auth_protocol::sha512, "authpass123", priv_protocol::aes256, "privpass123"),
-          user("tuser4", auth_protocol::none, ""),
-          user("tuser5", auth_protocol::sha224, "authpass123")};
+  return {
+      user("tuser", auth_protocol::sha1, "authpass123", priv_protocol::aes128, "privpass123"),
+      user("tuser2", auth_protocol::md5, "authpass123", priv_protocol::des, "privpass123"),
+      user("tuser3", auth_protocol::sha512, "authpass123", priv_protocol::aes256, "privpass123"),
+      user("tuser4", auth_protocol::none, ""),
+      user("tuser5", auth_protocol::sha224, "authpass123")};
 }
 
 struct fixture {
@@ -141,14 +144,15 @@ TEST(UsmRefusals, EngineIdsOutsideFiveTo32OctetsAreParseErrors) {
             outcome::accepted);
   EXPECT_EQ(f.usm.process(raw_v3_trap(hex("80000000"), "tuser4"), localhost).result,
             outcome::parse_error);
-  EXPECT_EQ(f.usm.process(raw_v3_trap(std::vector<std::byte>(33, std::byte{0x80}), "tuser4"),
-                          localhost)
-                .result,
-            outcome::parse_error);
-  EXPECT_EQ(f.usm.process(raw_v3_trap(std::vector<std::byte>(60000, std::byte{0x80}), "tuser4"),
-                          localhost)
-                .result,
-            outcome::parse_error);
+  EXPECT_EQ(
+      f.usm.process(raw_v3_trap(std::vector<std::byte>(33, std::byte{0x80}), "tuser4"), localhost)
+          .result,
+      outcome::parse_error);
+  EXPECT_EQ(
+      f.usm
+          .process(raw_v3_trap(std::vector<std::byte>(60000, std::byte{0x80}), "tuser4"), localhost)
+          .result,
+      outcome::parse_error);
   msg::usm_parameters too_long;
   too_long.engine_id = std::vector<std::byte>(33, std::byte{0x80});
   EXPECT_THROW(msg::encode_v3({}, too_long, {}, false), std::logic_error);
@@ -262,8 +266,9 @@ TEST(UsmRefusals, PinnedEngineIdsAndAllowFrom) {
   EXPECT_EQ(f.counter("usm_stats_unknown_engine_ids_total"), 1u);
   EXPECT_EQ(f.usm.process(vector_file("netsnmp_v3_trap_md5_des.hex"), localhost).result,
             outcome::source_not_allowed);
-  EXPECT_EQ(f.usm.process(vector_file("netsnmp_v3_trap_md5_des.hex"),
-                          boost::asio::ip::make_address("10.1.2.3"))
+  EXPECT_EQ(f.usm
+                .process(vector_file("netsnmp_v3_trap_md5_des.hex"),
+                         boost::asio::ip::make_address("10.1.2.3"))
                 .result,
             outcome::accepted);
   users[0].engine_ids.push_back(sender_engine);
@@ -288,8 +293,8 @@ struct sender {
     std::uint8_t flags = extra_flags;
     if (u.auth != auth_protocol::none) {
       if (!ak) {
-        ak.emplace(u.auth, localize_key(u.auth, password_to_key(u.auth, u.auth_key.passphrase),
-                                        engine_id));
+        ak.emplace(u.auth,
+                   localize_key(u.auth, password_to_key(u.auth, u.auth_key.passphrase), engine_id));
       }
       flags |= msg::v3_flags::auth;
     }
@@ -307,7 +312,8 @@ struct sender {
     p.engine_time = static_cast<std::int32_t>(time);
     p.user_name = u.name;
     msg::scoped_pdu s;
-    s.context_engine_id = std::string(reinterpret_cast<const char*>(engine_id.data()), engine_id.size());
+    s.context_engine_id =
+        std::string(reinterpret_cast<const char*>(engine_id.data()), engine_id.size());
     s.data.type = type;
     s.data.request_id = 1000 + msg_id;
     s.data.varbinds = {{ber::oid{1, 3, 6, 1, 2, 1, 1, 3, 0}, msg::value::timeticks(time * 100)},
@@ -318,7 +324,8 @@ struct sender {
 };
 
 TEST(UsmTimeliness, FirstMessageSetsTheBaselineAndOldTimesAreReplays) {
-  auto u = user("alice", auth_protocol::sha256, "alice-auth-pass", priv_protocol::aes128, "alice-priv-pass");
+  auto u = user("alice", auth_protocol::sha256, "alice-auth-pass", priv_protocol::aes128,
+                "alice-priv-pass");
   fixture f({u});
   sender s{u, hex("800000000a0b0c0d0e")};
   const auto captured = s.message(5, 1000);
@@ -345,7 +352,8 @@ TEST(UsmTimeliness, FirstMessageSetsTheBaselineAndOldTimesAreReplays) {
 }
 
 TEST(UsmTimeliness, AnIdenticalTrapWithinTheWindowIsAReplay) {
-  auto u = user("alice", auth_protocol::sha1, "alice-auth-pass", priv_protocol::aes128, "alice-priv-pass");
+  auto u = user("alice", auth_protocol::sha1, "alice-auth-pass", priv_protocol::aes128,
+                "alice-priv-pass");
   fixture f({u});
   sender s{u, hex("800000000a0b0c0d0e")};
   const auto trap = s.message(5, 1000);
@@ -396,7 +404,8 @@ TEST(UsmTimeliness, UnauthenticatedMessagesNeverMoveTheBaseline) {
 }
 
 TEST(UsmCaches, SpoofedEngineFloodKeepsTheKeyCacheBounded) {
-  auto u = user("alice", auth_protocol::sha1, "alice-auth-pass", priv_protocol::aes128, "alice-priv-pass");
+  auto u = user("alice", auth_protocol::sha1, "alice-auth-pass", priv_protocol::aes128,
+                "alice-priv-pass");
   processor::options o;
   o.key_cache_size = 3;
   o.remote_engine_limit = 2;
@@ -446,15 +455,17 @@ decoded_reply decode_reply(const std::vector<std::byte>& bytes, const auth_key* 
   r.time = p->engine_time;
   if (ak != nullptr) {
     auto zeroed = bytes;
-    std::fill_n(zeroed.begin() + static_cast<std::ptrdiff_t>(m->security_parameters_offset + p->auth_params_offset),
+    std::fill_n(zeroed.begin() + static_cast<std::ptrdiff_t>(m->security_parameters_offset +
+                                                             p->auth_params_offset),
                 p->auth_params.size(), std::byte{0});
     EXPECT_TRUE(ak->verify(zeroed, p->auth_params)) << "reply digest";
   }
   std::vector<std::byte> plain(m->data.begin(), m->data.end());
   if (pk != nullptr) {
     EXPECT_TRUE(m->encrypted);
-    EXPECT_TRUE(pk->decrypt(static_cast<std::uint32_t>(p->engine_boots), static_cast<std::uint32_t>(p->engine_time),
-                            p->priv_params, m->data, plain));
+    EXPECT_TRUE(pk->decrypt(static_cast<std::uint32_t>(p->engine_boots),
+                            static_cast<std::uint32_t>(p->engine_time), p->priv_params, m->data,
+                            plain));
   }
   auto s = msg::decode_scoped_pdu(plain, pk != nullptr);
   EXPECT_TRUE(s);
@@ -487,7 +498,8 @@ TEST(UsmAuthoritative, DiscoveryProbeGetsUnknownEngineIdReport) {
 }
 
 TEST(UsmAuthoritative, TimeSyncThenInformIsAnsweredEncrypted) {
-  auto u = user("bob", auth_protocol::sha384, "bob-auth-pass", priv_protocol::aes256, "bob-priv-pass");
+  auto u =
+      user("bob", auth_protocol::sha384, "bob-auth-pass", priv_protocol::aes256, "bob-priv-pass");
   fixture f({u});
   sender s{u, local_engine_id};
   // Discovered engine ID, but boots/time 0/0: a notInTimeWindow Report, authenticated.
@@ -495,7 +507,8 @@ TEST(UsmAuthoritative, TimeSyncThenInformIsAnsweredEncrypted) {
                           localhost);
   EXPECT_EQ(in.result, outcome::not_in_time_window);
   ASSERT_FALSE(in.report.empty());
-  auth_key ak(u.auth, localize_key(u.auth, password_to_key(u.auth, "bob-auth-pass"), local_engine_id));
+  auth_key ak(u.auth,
+              localize_key(u.auth, password_to_key(u.auth, "bob-auth-pass"), local_engine_id));
   auto r = decode_reply(in.report, &ak);
   EXPECT_EQ(r.header.flags, msg::v3_flags::auth);  // authNoPriv (RFC 3414 §3.2 step 7a)
   EXPECT_EQ(r.boots, 9);
@@ -509,7 +522,8 @@ TEST(UsmAuthoritative, TimeSyncThenInformIsAnsweredEncrypted) {
       localhost);
   ASSERT_EQ(inform.result, outcome::accepted) << inform.detail;
   EXPECT_TRUE(inform.authoritative);
-  msg::pdu resp{msg::pdu_type::response, inform.scoped.data.request_id, 0, 0, inform.scoped.data.varbinds};
+  msg::pdu resp{msg::pdu_type::response, inform.scoped.data.request_id, 0, 0,
+                inform.scoped.data.varbinds};
   auto bytes = f.usm.encode_response(inform, resp);
   auto kul = localize_key(u.auth, password_to_key(u.auth, "bob-priv-pass"), local_engine_id);
   priv_key pk(u.priv, derive_priv_key(u.priv, u.auth, kul, local_engine_id));
@@ -538,7 +552,8 @@ TEST(UsmAuthoritative, InformNamingAForeignEngineIsRefusedWithAReport) {
 
 TEST(UsmKeys, MasterAndLocalizedKeysInHex) {
   // The same user given as a passphrase, as Ku (-3m) and as Kul for one engine (-3k).
-  auto by_pass = user("p", auth_protocol::sha1, "authpass123", priv_protocol::aes128, "privpass123");
+  auto by_pass =
+      user("p", auth_protocol::sha1, "authpass123", priv_protocol::aes128, "privpass123");
   auto ku_auth = password_to_key(auth_protocol::sha1, "authpass123");
   auto ku_priv = password_to_key(auth_protocol::sha1, "privpass123");
   user_config by_master = by_pass;
@@ -550,8 +565,12 @@ TEST(UsmKeys, MasterAndLocalizedKeysInHex) {
             outcome::accepted);
 
   user_config by_kul = by_master;
-  by_kul.auth_key = {key_source::kind::localized_key, {}, localize_key(auth_protocol::sha1, ku_auth, sender_engine)};
-  by_kul.priv_key = {key_source::kind::localized_key, {}, localize_key(auth_protocol::sha1, ku_priv, sender_engine)};
+  by_kul.auth_key = {key_source::kind::localized_key,
+                     {},
+                     localize_key(auth_protocol::sha1, ku_auth, sender_engine)};
+  by_kul.priv_key = {key_source::kind::localized_key,
+                     {},
+                     localize_key(auth_protocol::sha1, ku_priv, sender_engine)};
   by_kul.engine_ids = {sender_engine};
   fixture g({by_kul});
   EXPECT_EQ(g.usm.process(vector_file("netsnmp_v3_trap_sha_aes.hex"), localhost).result,

@@ -7,8 +7,8 @@ namespace trapsink::snmp::usm {
 namespace {
 
 TEST(UsmUser, SecurityLevelNamesParseBack) {
-  for (auto l : {security_level::no_auth_no_priv, security_level::auth_no_priv,
-                 security_level::auth_priv}) {
+  for (auto l :
+       {security_level::no_auth_no_priv, security_level::auth_no_priv, security_level::auth_priv}) {
     EXPECT_EQ(parse_security_level(name(l)), l) << name(l);
   }
 }
