@@ -19,7 +19,7 @@
 #   --cache DIR    TRAPSINK_KAFKA_CACHE    downloaded jars  [~/.cache/trapsink-kafka]
 #   --version V    TRAPSINK_KAFKA_VERSION  org.apache.kafka:kafka_2.13 version  [3.9.1]
 #   --partitions N TRAPSINK_KAFKA_PARTITIONS  partitions of auto-created topics  [3]
-#   --timeout S    TRAPSINK_KAFKA_START_TIMEOUT  seconds to wait for the broker  [90]
+#   --timeout S    TRAPSINK_KAFKA_START_TIMEOUT  seconds to wait for the broker  [180]
 #                  TRAPSINK_KAFKA_HEAP     JVM maximum heap  [512m]
 #
 # Needs java (17) and mvn: deploy/setup-deps.sh --test installs both.
@@ -31,7 +31,7 @@ port="${TRAPSINK_KAFKA_PORT:-}"
 cache="${TRAPSINK_KAFKA_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/trapsink-kafka}"
 version="${TRAPSINK_KAFKA_VERSION:-3.9.1}"
 partitions="${TRAPSINK_KAFKA_PARTITIONS:-3}"
-timeout="${TRAPSINK_KAFKA_START_TIMEOUT:-90}"
+timeout="${TRAPSINK_KAFKA_START_TIMEOUT:-180}"
 heap="${TRAPSINK_KAFKA_HEAP:-512m}"
 pom="$root/deploy/kafka/pom.xml"
 
@@ -82,18 +82,28 @@ fetch() {
   want="$(sha256sum "$pom" | cut -d' ' -f1) $version"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return 0; fi
   command -v mvn >/dev/null || die "mvn not found (deploy/setup-deps.sh --test installs maven)"
-  mkdir -p "$cache"
+  mkdir -p "$cache" 2>/dev/null && [[ -w "$cache" ]] ||
+    die "cannot write the download cache $cache (set TRAPSINK_KAFKA_CACHE or --cache)"
   exec 8>"$cache/fetch.lock"
   flock 8
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then exec 8>&-; return 0; fi
   say "downloading Apache Kafka $version (kafka_2.13) from Maven Central into $libs"
   local t0=$SECONDS tmp="$libs.tmp"
   rm -rf "$tmp"
-  # (-q still prints colour resets; sed drops them.)
-  if ! mvn -B -q -f "$pom" -Dkafka.version="$version" -Dmaven.repo.local="$cache/m2" \
-      dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" 2>&1 |
-      sed 's/\x1b\[[0-9;]*m//g' >&2; then
+  # Three tries, 5 and 15 s apart, for a registry that hiccups. (-q still prints colour
+  # resets; sed drops them.)
+  local try ok=0
+  for try in 1 2 3; do
+    if mvn -B -q -f "$pom" -Dkafka.version="$version" -Dmaven.repo.local="$cache/m2" \
+        dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" 2>&1 |
+        sed 's/\x1b\[[0-9;]*m//g' >&2; then
+      ok=1
+      break
+    fi
     rm -rf "$tmp"
+    ((try < 3)) && { say "mvn failed (try $try of 3); retrying"; sleep $((try == 1 ? 5 : 15)); }
+  done
+  if ((ok == 0)); then
     die "mvn could not fetch org.apache.kafka:kafka_2.13:$version (see the Maven output above)"
   fi
   ls "$tmp"/kafka_2.13-"$version".jar >/dev/null 2>&1 || die "mvn fetched no kafka_2.13 jar"
@@ -206,8 +216,13 @@ java_opts() {
 format_storage() {
   [[ -f "$dir/data/meta.properties" ]] && return 0
   local id
-  # A Kafka Uuid: 16 random bytes, URL-safe base64 without padding (22 characters).
-  id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  # A Kafka Uuid: 16 random bytes, URL-safe base64 without padding (22 characters). Like
+  # Kafka's own Uuid.randomUuid, never one that starts with '-': the storage tool would read it
+  # as an option and refuse to format (one start in 64 would fail).
+  id="-"
+  while [[ "$id" == -* ]]; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  done
   # shellcheck disable=SC2046
   java $(java_opts) -cp "$libs/*" kafka.tools.StorageTool format -t "$id" \
       -c "$dir/server.properties" >"$dir/format.log" 2>&1 ||
