@@ -19,8 +19,17 @@ bool dispatcher::route_and_push(const record_ptr& r, bool may_wait) {
   const std::uint64_t mask = router_->destinations(*r);
   bool all = true;
   for (std::size_t i = 0; i < runners_.size(); ++i) {
-    if ((mask >> i & 1u) != 0) all = runners_[i]->push(r, may_wait) && all;
+    if ((mask >> i & 1u) == 0) continue;
+    // A durable runner confirms the record once it is durable there (or fails it); the
+    // expectation is registered before the push so a fast confirmation cannot come first.
+    const bool expects = r->ack && runners_[i]->durable();
+    if (expects) r->ack->expect();
+    if (!runners_[i]->push(r, may_wait)) {
+      all = false;
+      if (expects) r->ack->done(false);
+    }
   }
+  if (!all && r->ack) r->ack->poison();
   return all;
 }
 

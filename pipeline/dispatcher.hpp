@@ -35,7 +35,9 @@ class dispatcher {
   dispatcher(std::vector<std::unique_ptr<sink_runner>> runners, dispatcher_options options,
              core::metrics_registry& metrics);
 
-  /// Offer a record. True when every sink it is routed to accepted it, or when a stage held it
+  /// Offer a record. A record with a delivery_ack (a durable inform) registers one expected
+  /// confirmation per durable sink it is routed to, and is poisoned when a queue refuses it.
+  /// True when every sink it is routed to accepted it, or when a stage held it
   /// back (rate limit, dedup: it is accounted for by a summary) or a route dropped it on
   /// purpose; false when a sink queue refused it (an inform is then not acknowledged). Traps
   /// may wait for queue space under a sink's `block` policy; informs never wait. Thread-safe.

@@ -23,6 +23,11 @@ class sink {
   virtual write_result write(std::span<const record_ptr> batch) noexcept = 0;
   /// Make everything written so far durable/visible (fflush, commit, producer flush).
   virtual void flush() noexcept = 0;
+  /// For inform_ack: durable: make what write() answered ok for survive a crash of this
+  /// process (and, as far as the sink's settings go, of the machine) before the informs in it
+  /// are acknowledged. Sinks whose ok already means that (SQLite commits in write, Kafka answers
+  /// ok on delivery reports or a synced spool) keep this default. False: it could not be done.
+  virtual bool sync() noexcept { return true; }
 };
 
 }  // namespace trapsink::pipeline

@@ -178,6 +178,20 @@ void sink_runner::deliver() {
     const write_result res = sink_->write(std::span<const record_ptr>(batch_));
     if (res == write_result::ok) {
       sent_.inc(n);
+      if (options_.durable) {
+        const bool any = std::any_of(batch_.begin(), batch_.end(),
+                                     [](const record_ptr& r) { return r->ack != nullptr; });
+        if (any) {
+          const bool synced = sink_->sync();
+          if (!synced) {
+            spdlog::error(
+                "sink {}: could not make a written batch durable; its informs stay "
+                "unacknowledged (the senders retransmit them)",
+                name_);
+          }
+          settle(batch_, synced);
+        }
+      }
       if (failing_) {
         spdlog::info("sink {}: writing again after {} failed attempt(s)", name_, burst_errors_);
         failing_ = false;
@@ -189,6 +203,7 @@ void sink_runner::deliver() {
     ++burst_errors_;
     if (res == write_result::drop) {
       discarded_write_failed_.inc(n);
+      settle(batch_, false);
       if (!failing_) {
         spdlog::error(
             "sink {}: write rejected a batch of {} record(s); discarded (counted in "
@@ -205,6 +220,7 @@ void sink_runner::deliver() {
     }
     if (!backoff_wait(backoff)) {
       discarded_shutdown_.inc(n);
+      settle(batch_, false);
       spdlog::error("sink {}: shutdown deadline passed while retrying; discarded {} record(s)",
                     name_, n);
       return;
@@ -233,8 +249,16 @@ void sink_runner::discard_remaining() {
   }
   if (left.empty()) return;
   discarded_shutdown_.inc(left.size());
+  for (const auto& r : left) settle(std::span<const record_ptr>(&r, 1), false);
   spdlog::error("sink {}: shutdown deadline passed; discarded {} queued record(s)", name_,
                 left.size());
+}
+
+void sink_runner::settle(std::span<const record_ptr> records, bool ok) noexcept {
+  if (!options_.durable) return;  // only durable runners were expected to confirm
+  for (const auto& r : records) {
+    if (r->ack) r->ack->done(ok);
+  }
 }
 
 }  // namespace trapsink::pipeline

@@ -17,6 +17,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +54,10 @@ struct sink_runner_options {
     block
   } overflow = overflow_policy::drop_newest;
   std::chrono::milliseconds block_timeout{1000};
+  /// A durable sink confirms the informs of each batch it wrote (after sink::sync()), or
+  /// reports them as failed when it discards them; informs under inform_ack: durable are
+  /// acknowledged only once every durable sink they were routed to has confirmed them.
+  bool durable = false;
 };
 
 /// Runs one sink on its own thread behind a bounded queue (see the file comment).
@@ -86,6 +91,9 @@ class sink_runner {
   /// The instance name used in metric labels and logs.
   const std::string& name() const noexcept { return name_; }
 
+  /// Whether this runner confirms informs (sink_runner_options::durable).
+  bool durable() const noexcept { return options_.durable; }
+
   /// Records currently queued (not counting a batch being written).
   std::size_t queued() const;
 
@@ -103,6 +111,8 @@ class sink_runner {
   bool past_deadline_locked(clock::time_point now) const;
   /// Discard what is left in the queue after the deadline (reason "shutdown").
   void discard_remaining();
+  /// A durable runner's verdict on records that carry a delivery_ack.
+  void settle(std::span<const record_ptr> records, bool ok) noexcept;
 
   std::unique_ptr<sink> sink_;
   sink_runner_options options_;

@@ -41,7 +41,17 @@ bool community_policy::accepts(std::string_view community,
 notification_receiver::notification_receiver(core::metrics_registry& metrics,
                                              record_acceptor accept, options opts,
                                              snmp::usm::processor* usm)
-    : stats_(metrics), accept_(std::move(accept)), dedup_(opts.inform_dedup_window), usm_(usm) {}
+    : stats_(metrics),
+      accept_(std::move(accept)),
+      dedup_(opts.inform_dedup_window),
+      durable_ack_(opts.durable_ack),
+      durable_confirmed_(metrics.get("trapsink_durable_informs_total", "outcome=\"confirmed\"",
+                                     "Informs under inform_ack: durable, by outcome: confirmed "
+                                     "by every durable sink (acknowledged) or not (unacknowledged: "
+                                     "the sender retransmits).")),
+      durable_unconfirmed_(
+          metrics.get("trapsink_durable_informs_total", "outcome=\"unconfirmed\"")),
+      usm_(usm) {}
 
 void notification_receiver::log_drop(const peer_info& peer, const listener_statistics& listener,
                                      std::string_view reason, std::string_view detail) {
@@ -57,9 +67,10 @@ void notification_receiver::log_drop(const peer_info& peer, const listener_stati
 std::vector<std::byte> notification_receiver::handle(std::span<const std::byte> datagram,
                                                      const peer_info& peer,
                                                      const community_policy& policy,
-                                                     listener_statistics& stats) noexcept {
+                                                     listener_statistics& stats,
+                                                     reply_channel* later) noexcept {
   try {
-    return handle_datagram(datagram, peer, policy, stats);
+    return handle_datagram(datagram, peer, policy, stats, later);
   } catch (const std::exception& e) {
     try {
       stats.dropped("internal_error");
@@ -74,7 +85,8 @@ std::vector<std::byte> notification_receiver::handle(std::span<const std::byte> 
 std::vector<std::byte> notification_receiver::handle_datagram(std::span<const std::byte> datagram,
                                                               const peer_info& peer,
                                                               const community_policy& policy,
-                                                              listener_statistics& stats) {
+                                                              listener_statistics& stats,
+                                                              reply_channel* later) {
   stats.received();
   stats_.in_pkts.inc();
 
@@ -99,7 +111,7 @@ std::vector<std::byte> notification_receiver::handle_datagram(std::span<const st
       log_drop(peer, stats, "bad_version", "SNMPv3 is not enabled on this receiver");
       return {};
     }
-    return handle_v3(datagram, peer, stats);
+    return handle_v3(datagram, peer, stats, later);
   }
 
   auto decoded = msg::decode_community(datagram);
@@ -139,10 +151,8 @@ std::vector<std::byte> notification_receiver::handle_datagram(std::span<const st
     msg::community_message ack{m.ver, m.community,
                                msg::pdu{msg::pdu_type::response, p->request_id, 0, 0, p->varbinds}};
     response = msg::encode(ack);
-    if (dedup_.seen(key, now)) {
-      stats.duplicate();
-      stats.acknowledged();
-      return response;
+    if (const auto st = dedup_.lookup(key, now, &response); st != inform_dedup::state::unseen) {
+      return answer_known(st, stats, std::move(response));
     }
   }
 
@@ -156,30 +166,62 @@ std::vector<std::byte> notification_receiver::handle_datagram(std::span<const st
              "(RFC 3416 §4.2.6)");
     return {};
   }
-  return deliver(std::move(rec), peer, stats, inform, std::move(key), now, std::move(response));
+  return deliver(std::move(rec), peer, stats, inform, std::move(key), now, std::move(response),
+                 later)
+      .value_or(std::vector<std::byte>{});
 }
 
-std::vector<std::byte> notification_receiver::deliver(
-    pipeline::record_ptr rec, const peer_info& peer, listener_statistics& stats, bool inform,
-    inform_dedup::key key, inform_dedup::clock::time_point now, std::vector<std::byte> response) {
-  if (!accept_(std::move(rec))) {
+std::vector<std::byte> notification_receiver::answer_known(inform_dedup::state st,
+                                                           listener_statistics& stats,
+                                                           std::vector<std::byte> response) {
+  stats.duplicate();
+  // Pending: lookup() moved this Response into the entry; the confirmation sends it.
+  if (st == inform_dedup::state::pending) return {};
+  stats.acknowledged();
+  return response;
+}
+
+std::optional<std::vector<std::byte>> notification_receiver::deliver(
+    std::shared_ptr<pipeline::record> rec, const peer_info& peer, listener_statistics& stats,
+    bool inform, inform_dedup::key key, inform_dedup::clock::time_point now,
+    std::vector<std::byte> response, reply_channel* later) {
+  std::shared_ptr<pipeline::delivery_ack> ack;
+  if (inform && durable_ack_ && later != nullptr) {
+    // Held as pending first, so a retransmission arriving while the sinks work is recognised.
+    dedup_.hold(key, now, response);
+    ack = std::make_shared<pipeline::delivery_ack>(
+        [this, key, peer, later, &stats, response = std::move(response)](bool ok) mutable {
+          auto latest = dedup_.settle(key, ok);
+          if (!ok) {
+            durable_unconfirmed_.inc();
+            return;
+          }
+          durable_confirmed_.inc();
+          stats.acknowledged();
+          later->send_later(peer, latest ? std::move(*latest) : std::move(response));
+        });
+    rec->ack = ack;
+  }
+  const bool queued = accept_(std::move(rec));
+  if (ack) ack->release();  // may settle here, on this thread, when no durable sink is routed
+  if (!queued) {
     // Not queued: an inform is not acknowledged, so the sender retransmits (backpressure).
     if (inform) stats_.silent_drops.inc();
     stats.dropped("queue_full");
     log_drop(peer, stats, "queue_full", "a sink queue is full");
-    return {};
+    return std::nullopt;
   }
   stats.recorded();
-  if (inform) {
-    dedup_.remember(std::move(key), now);
-    stats.acknowledged();
-  }
+  if (!inform || ack) return std::vector<std::byte>{};
+  dedup_.remember(std::move(key), now);
+  stats.acknowledged();
   return response;
 }
 
 std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byte> datagram,
                                                         const peer_info& peer,
-                                                        listener_statistics& stats) {
+                                                        listener_statistics& stats,
+                                                        reply_channel* later) {
   namespace usm = snmp::usm;
   usm::incoming in = usm_->process(datagram, peer.ip);
   if (in.result == usm::outcome::accepted) {
@@ -227,11 +269,10 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
     // RFC 3416 §4.2.7: the Response carries the same request-id and variable bindings.
     response = usm_->encode_response(
         in, msg::pdu{msg::pdu_type::response, p.request_id, 0, 0, p.varbinds});
-    if (in.duplicate || dedup_.seen(key, now)) {
-      stats.duplicate();
-      stats.acknowledged();
-      return response;
-    }
+    const auto st = dedup_.lookup(key, now, &response);
+    if (st != inform_dedup::state::unseen) return answer_known(st, stats, std::move(response));
+    if (in.duplicate)
+      return answer_known(inform_dedup::state::acknowledged, stats, std::move(response));
   }
 
   auto rec = std::make_shared<pipeline::record>();
@@ -260,9 +301,10 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
   }
   rec->id = pipeline::make_record_id(rec->time);
   auto reply =
-      deliver(std::move(rec), peer, stats, inform, std::move(key), now, std::move(response));
-  if (!reply.empty()) usm_->remember_delivered(in);
-  return reply;
+      deliver(std::move(rec), peer, stats, inform, std::move(key), now, std::move(response), later);
+  if (!reply) return {};
+  if (inform) usm_->remember_delivered(in);
+  return std::move(*reply);
 }
 
 }  // namespace trapsink::receiver

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <stdexcept>
 
@@ -49,30 +50,49 @@ udp_listener::udp_listener(asio::io_context& io, const listen_address& address,
 
 void udp_listener::start() { receive(); }
 
+void udp_listener::stop_receiving() {
+  receiving_ = false;
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);
+}
+
 void udp_listener::close() {
+  receiving_ = false;
   boost::system::error_code ignored;
   socket_.close(ignored);
+}
+
+void udp_listener::send(const udp::endpoint& to, const std::vector<std::byte>& bytes,
+                        const peer_info& peer) {
+  boost::system::error_code ec;
+  socket_.send_to(asio::buffer(bytes), to, 0, ec);
+  if (ec) {
+    stats_.dropped("send_failed");
+    spdlog::warn("cannot acknowledge inform to {}:{}: {}", peer.address, peer.port, ec.message());
+  }
+}
+
+void udp_listener::send_later(const peer_info& to, std::vector<std::byte> bytes) noexcept {
+  try {
+    asio::post(socket_.get_executor(), [this, to, bytes = std::move(bytes)] {
+      send(udp::endpoint(to.ip, to.port), bytes, to);
+    });
+  } catch (...) {  // std::bad_alloc: the sender retransmits and is answered then
+    stats_.dropped("send_failed");
+  }
 }
 
 void udp_listener::receive() {
   socket_.async_receive_from(
       asio::buffer(buffer_), peer_, [this](boost::system::error_code ec, std::size_t n) {
-        if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
+        if (ec == asio::error::operation_aborted || !socket_.is_open() || !receiving_) return;
         if (!ec) {
           peer_info_.ip = peer_.address();
           peer_info_.address = peer_info_.ip.to_string();
           peer_info_.port = peer_.port();
           auto reply = receiver_.handle(std::span<const std::byte>(buffer_.data(), n), peer_info_,
-                                        policy_, stats_);
-          if (!reply.empty()) {
-            boost::system::error_code send_ec;
-            socket_.send_to(asio::buffer(reply), peer_, 0, send_ec);
-            if (send_ec) {
-              stats_.dropped("send_failed");
-              spdlog::warn("cannot acknowledge inform to {}:{}: {}", peer_info_.address,
-                           peer_info_.port, send_ec.message());
-            }
-          }
+                                        policy_, stats_, this);
+          if (!reply.empty()) send(peer_, reply, peer_info_);
         } else {
           // ICMP errors from earlier sends and the like surface here; keep receiving.
           spdlog::debug("receive on {}: {}", stats_.name(), ec.message());

@@ -12,8 +12,10 @@
 
 namespace trapsink::receiver {
 
-/// A bound UDP listener. Create it, then start(); it receives until close().
-class udp_listener {
+/// A bound UDP listener. Create it, then start(); it receives until stop_receiving() or
+/// close(). It is also the reply_channel of the informs it received: durable acknowledgements
+/// are posted to its io_context and sent from there.
+class udp_listener final : public reply_channel {
  public:
   /// Binds the socket. Throws std::runtime_error naming the address and the reason (address in
   /// use, permission denied for ports below 1024, no such address) when binding fails.
@@ -22,16 +24,25 @@ class udp_listener {
 
   /// Start the receive loop.
   void start();
-  /// Stop receiving (pending handlers complete with operation_aborted).
+  /// Stop receiving but keep the socket open, so acknowledgements of informs that their sinks
+  /// confirm while the pipeline drains still go out (run the io_context again to send them).
+  void stop_receiving();
+  /// Stop receiving and close the socket (pending handlers complete with operation_aborted).
   void close();
+
+  /// reply_channel: post a send of `bytes` to `to` to this listener's io_context. Thread-safe.
+  void send_later(const peer_info& to, std::vector<std::byte> bytes) noexcept override;
 
   /// The address actually bound (with the real port when port 0 was asked for).
   const listen_address& bound() const noexcept { return bound_; }
 
  private:
   void receive();
+  void send(const boost::asio::ip::udp::endpoint& to, const std::vector<std::byte>& bytes,
+            const peer_info& peer);
 
   boost::asio::ip::udp::socket socket_;
+  bool receiving_ = true;  ///< false once stop_receiving() or close() was called
   listen_address bound_;
   community_policy policy_;
   notification_receiver& receiver_;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/delivery_ack.hpp"
 #include "snmp/message/value.hpp"
 
 namespace trapsink::pipeline {
@@ -67,6 +68,9 @@ struct record {
   std::vector<snmp::message::varbind> varbinds;
   /// Only on summary records emitted by the dedup and rate-limit stages.
   std::optional<record_summary> summary;
+  /// Informs under inform_ack: durable only: what the durable sinks confirm (delivery_ack.hpp).
+  /// Not part of the record's contents: never serialised, not copied into summaries.
+  std::shared_ptr<delivery_ack> ack;
 };
 
 using record_ptr = std::shared_ptr<const record>;

@@ -19,6 +19,7 @@ inline record make_summary_record(const record& example, std::string kind, std::
   s.time = now;
   s.id = make_record_id(now);
   s.summary = record_summary{std::move(kind), count, first, last};
+  s.ack.reset();  // the example's inform acknowledgement is not the summary's
   return s;
 }
 

@@ -124,7 +124,8 @@ void jsonl_sink::rotate() noexcept {
 
 void jsonl_sink::after_batch() noexcept {
   if (!owns_fd_) return;  // standard output
-  if (reopen_.exchange(false, std::memory_order_relaxed) && !open_file()) {
+  // The outgoing file is synced first: a durable inform written to it stays durable.
+  if (reopen_.exchange(false, std::memory_order_relaxed) && (::fdatasync(fd_), !open_file())) {
     spdlog::warn("jsonl sink: cannot reopen '{}': {}; going on with the open file", options_.path,
                  std::strerror(errno));
   }
@@ -232,6 +233,11 @@ write_result jsonl_sink::write(std::span<const record_ptr> batch) noexcept {
     burst_errors_ = 0;
   }
   return write_result::ok;
+}
+
+bool jsonl_sink::sync() noexcept {
+  if (!owns_fd_) return false;  // standard output cannot be made durable
+  return ::fdatasync(fd_) == 0;
 }
 
 void jsonl_sink::flush() noexcept {

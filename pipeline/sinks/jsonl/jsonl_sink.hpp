@@ -60,6 +60,10 @@ class jsonl_sink final : public sink {
   /// abandoned batch so the file ends with a complete line.
   void flush() noexcept override;
 
+  /// fdatasync the file (rotation and reopening sync the file they leave behind). False for
+  /// standard output, which cannot be made durable.
+  bool sync() noexcept override;
+
   /// The path written to ("-" for standard output).
   const std::string& path() const noexcept { return options_.path; }
 

@@ -40,3 +40,44 @@ TEST(InformDedup, CapacityForgetsTheOldestFirst) {
 
 }  // namespace
 }  // namespace trapsink::receiver
+
+namespace trapsink::receiver {
+namespace {
+
+std::vector<std::byte> bytes(std::initializer_list<int> v) {
+  std::vector<std::byte> out;
+  for (int b : v) out.push_back(static_cast<std::byte>(b));
+  return out;
+}
+
+TEST(InformDedup, PendingHoldsTheLatestResponseUntilSettled) {
+  inform_dedup d(std::chrono::seconds(60));
+  const auto now = inform_dedup::clock::now();
+  const inform_dedup::key k{"192.0.2.1|161", "public", 9};
+  d.hold(k, now, bytes({1}));
+  auto retransmitted = bytes({2});  // a v3 retransmission: a new msgID, so a new Response
+  EXPECT_EQ(d.lookup(k, now, &retransmitted), inform_dedup::state::pending);
+  EXPECT_TRUE(d.seen(k, now));
+  auto sent = d.settle(k, true);
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_EQ(*sent, bytes({2}));
+  EXPECT_EQ(d.lookup(k, now), inform_dedup::state::acknowledged);
+  EXPECT_FALSE(d.settle(k, true).has_value());  // only a pending inform settles
+}
+
+TEST(InformDedup, AFailedConfirmationForgetsTheInform) {
+  inform_dedup d(std::chrono::seconds(60));
+  const auto now = inform_dedup::clock::now();
+  const inform_dedup::key k{"192.0.2.1|161", "public", 9};
+  d.hold(k, now, bytes({1}));
+  EXPECT_FALSE(d.settle(k, false).has_value());
+  EXPECT_EQ(d.lookup(k, now), inform_dedup::state::unseen);  // the retransmission is recorded
+  // Held again and expired: the old order entry must not take the new one with it.
+  d.hold(k, now + std::chrono::seconds(30), bytes({3}));
+  EXPECT_EQ(d.lookup(k, now + std::chrono::seconds(61)), inform_dedup::state::pending);
+  EXPECT_EQ(d.lookup(k, now + std::chrono::seconds(91)), inform_dedup::state::unseen);
+  EXPECT_EQ(d.size(), 0u);
+}
+
+}  // namespace
+}  // namespace trapsink::receiver

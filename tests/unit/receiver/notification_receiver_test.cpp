@@ -171,5 +171,85 @@ TEST_F(fixture, V1TrapKeepsItsFieldsAndIsMapped) {
   EXPECT_EQ(r.varbinds[0].name, msg::well_known::snmp_trap_address_0);
 }
 
+/// Collects what a durable acknowledgement sends.
+struct recording_channel final : reply_channel {
+  std::vector<std::pair<std::uint16_t, std::vector<std::byte>>> sent;
+  void send_later(const peer_info& to, std::vector<std::byte> bytes) noexcept override {
+    sent.emplace_back(to.port, std::move(bytes));
+  }
+};
+
+/// A receiver under inform_ack: durable whose "pipeline" expects one durable confirmation per
+/// record and keeps the records, so the test gives the confirmations.
+struct durable_fixture : fixture {
+  notification_receiver durable{metrics,
+                                [this](pipeline::record_ptr r) {
+                                  if (queue_full) {
+                                    if (r->ack) r->ack->poison();
+                                    return false;
+                                  }
+                                  if (r->ack) r->ack->expect();
+                                  records.push_back(std::move(r));
+                                  return true;
+                                },
+                                {.durable_ack = true}};
+  recording_channel channel;
+  std::uint64_t outcome(const std::string& o) {
+    return counter("trapsink_durable_informs_total", "outcome=\"" + o + "\"");
+  }
+};
+
+TEST_F(durable_fixture, InformIsAcknowledgedOnlyWhenItsSinksConfirm) {
+  auto inform = notification(msg::pdu_type::inform_request, "public", 31);
+  EXPECT_TRUE(durable.handle(bytes_of(inform), peer, policy, stats, &channel).empty());
+  ASSERT_EQ(records.size(), 1u);
+  ASSERT_NE(records[0]->ack, nullptr);
+  EXPECT_TRUE(channel.sent.empty());
+  // A retransmission meanwhile is neither recorded again nor answered yet.
+  EXPECT_TRUE(durable.handle(bytes_of(inform), peer, policy, stats, &channel).empty());
+  EXPECT_EQ(records.size(), 1u);
+  EXPECT_TRUE(channel.sent.empty());
+
+  records[0]->ack->done(true);
+  auto expected = inform;
+  std::get<msg::pdu>(expected.body).type = msg::pdu_type::response;
+  ASSERT_EQ(channel.sent.size(), 1u);
+  EXPECT_EQ(channel.sent[0].first, 40000);
+  EXPECT_EQ(channel.sent[0].second, bytes_of(expected));
+  EXPECT_EQ(outcome("confirmed"), 1u);
+  // Once acknowledged, a retransmission is answered at once and still recorded once.
+  EXPECT_EQ(durable.handle(bytes_of(inform), peer, policy, stats, &channel), bytes_of(expected));
+  EXPECT_EQ(records.size(), 1u);
+}
+
+TEST_F(durable_fixture, AFailedConfirmationIsNotAcknowledgedAndTheRetransmissionIsRecorded) {
+  auto inform = bytes_of(notification(msg::pdu_type::inform_request, "public", 32));
+  durable.handle(inform, peer, policy, stats, &channel);
+  ASSERT_EQ(records.size(), 1u);
+  records[0]->ack->done(false);
+  EXPECT_TRUE(channel.sent.empty());
+  EXPECT_EQ(outcome("unconfirmed"), 1u);
+  durable.handle(inform, peer, policy, stats, &channel);
+  ASSERT_EQ(records.size(), 2u);  // recorded again: at least once
+  records[1]->ack->done(true);
+  EXPECT_EQ(channel.sent.size(), 1u);
+}
+
+TEST_F(durable_fixture, ARefusedInformIsNotAcknowledgedAndTrapsCarryNoAck) {
+  queue_full = true;
+  auto inform = bytes_of(notification(msg::pdu_type::inform_request, "public", 33));
+  EXPECT_TRUE(durable.handle(inform, peer, policy, stats, &channel).empty());
+  EXPECT_TRUE(channel.sent.empty());
+  EXPECT_EQ(outcome("unconfirmed"), 1u);
+  EXPECT_EQ(dropped("queue_full"), 1u);
+  queue_full = false;
+  durable.handle(bytes_of(notification(msg::pdu_type::snmpv2_trap, "public", 34)), peer, policy,
+                 stats, &channel);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]->ack, nullptr);
+  // Without a reply channel an inform is acknowledged as under accepted.
+  EXPECT_FALSE(durable.handle(inform, peer, policy, stats).empty());
+}
+
 }  // namespace
 }  // namespace trapsink::receiver
