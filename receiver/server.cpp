@@ -1,5 +1,6 @@
 #include "receiver/server.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
@@ -32,30 +33,56 @@ server_options default_server_options() {
   return o;
 }
 
+pipeline::sink_runner_options make_runner_options(const sink_settings& s,
+                                                  std::size_t global_capacity) {
+  pipeline::sink_runner_options r;
+  r.queue_capacity = s.queue_capacity.value_or(global_capacity);
+  r.overflow = s.overflow;
+  r.block_timeout = s.block_timeout;
+  return r;
+}
+
+std::string_view name(pipeline::sink_runner_options::overflow_policy p) noexcept {
+  return p == pipeline::sink_runner_options::overflow_policy::block ? "block" : "drop_newest";
+}
+
+std::string_view name(inform_ack_mode m) noexcept {
+  return m == inform_ack_mode::durable ? "durable" : "accepted";
+}
+
 int run_server(const server_options& options) {
   core::metrics_registry metrics;
 
   // Sinks first: a sink that cannot start (unwritable file) fails before we listen.
   std::vector<std::unique_ptr<pipeline::sink_runner>> runners;
-  pipeline::sink_runner_options runner;
-  runner.queue_capacity = options.queue_capacity;
-  if (options.jsonl != jsonl_disabled) {
-    pipeline::sinks::jsonl_options jsonl;
-    jsonl.path = options.jsonl;
-    runners.push_back(std::make_unique<pipeline::sink_runner>(
-        std::make_unique<pipeline::sinks::jsonl_sink>(jsonl), metrics, runner));
+  auto add_runner = [&](std::unique_ptr<pipeline::sink> s, const sink_settings& settings) {
+    const auto r = make_runner_options(settings, options.queue_capacity);
+    spdlog::info("sink {}: queue_capacity {}, overflow {}{}{}", s->name(), r.queue_capacity,
+                 name(r.overflow),
+                 r.overflow == pipeline::sink_runner_options::overflow_policy::block
+                     ? fmt::format(" (block_timeout {}ms)", r.block_timeout.count())
+                     : std::string(),
+                 settings.durable ? ", durable" : "");
+    runners.push_back(std::make_unique<pipeline::sink_runner>(std::move(s), metrics, r));
+  };
+  if (options.jsonl) {
+    const auto& jo = *options.jsonl;
+    add_runner(std::make_unique<pipeline::sinks::jsonl_sink>(jo), options.jsonl_settings);
+    if (jo.path != "-") {
+      spdlog::info("writing JSON lines to '{}' ({})", jo.path,
+                   pipeline::sinks::describe_file_options(jo));
+    }
   }
   if (options.sqlite) {
     const auto& sq = *options.sqlite;
-    runners.push_back(std::make_unique<pipeline::sink_runner>(
-        std::make_unique<pipeline::sinks::sqlite_sink>(sq), metrics, runner));
+    add_runner(std::make_unique<pipeline::sinks::sqlite_sink>(sq), options.sqlite_settings);
     spdlog::info("storing records in SQLite database '{}' (synchronous={}; retention: {})", sq.path,
                  pipeline::sinks::name(sq.synchronous), pipeline::sinks::describe_retention(sq));
   }
   if (options.kafka) {
     const auto& ko = *options.kafka;
-    runners.push_back(std::make_unique<pipeline::sink_runner>(
-        std::make_unique<pipeline::sinks::kafka_sink>(ko, &metrics, "kafka"), metrics, runner));
+    add_runner(std::make_unique<pipeline::sinks::kafka_sink>(ko, &metrics, "kafka"),
+               options.kafka_settings);
     spdlog::info("forwarding records to Kafka at {} (topic {}, key {}{})", ko.brokers, ko.topic,
                  ko.key, ko.spool_dir.empty() ? "" : ", spool " + ko.spool_dir);
   }
