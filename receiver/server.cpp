@@ -65,9 +65,14 @@ int run_server(const server_options& options) {
                  settings.durable ? ", durable" : "");
     runners.push_back(std::make_unique<pipeline::sink_runner>(std::move(s), metrics, r));
   };
+  // The JSON-lines sink, for SIGHUP; owned by its runner, which the dispatcher keeps until
+  // run_server returns.
+  pipeline::sinks::jsonl_sink* jsonl_file = nullptr;
   if (options.jsonl) {
     const auto& jo = *options.jsonl;
-    add_runner(std::make_unique<pipeline::sinks::jsonl_sink>(jo), options.jsonl_settings);
+    auto sink = std::make_unique<pipeline::sinks::jsonl_sink>(jo);
+    if (jo.path != "-") jsonl_file = sink.get();
+    add_runner(std::move(sink), options.jsonl_settings);
     if (jo.path != "-") {
       spdlog::info("writing JSON lines to '{}' ({})", jo.path,
                    pipeline::sinks::describe_file_options(jo));
@@ -159,12 +164,29 @@ int run_server(const server_options& options) {
   };
   tick();
 
+  // SIGHUP: reopen the JSON-lines file (logrotate moved it). Nothing else is reloaded yet.
+  asio::signal_set hangup(io, SIGHUP);
+  std::function<void()> on_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      if (jsonl_file != nullptr) {
+        spdlog::info("SIGHUP: reopening {}", jsonl_file->path());
+        jsonl_file->request_reopen();
+      } else {
+        spdlog::info("SIGHUP: no JSON-lines file to reopen; nothing else is reloaded");
+      }
+      on_hangup();
+    });
+  };
+  on_hangup();
+
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signo) {
     if (ec) return;
     spdlog::info("received {}, stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
     for (auto& l : listeners) l->close();
     ticker.cancel();
+    hangup.cancel();
     io.stop();
   });
   io.run();

@@ -111,7 +111,7 @@ inline constexpr const char* jsonl_disabled = "none";
 server_options default_server_options();
 
 /// Run until SIGINT or SIGTERM: stop listening, drain and flush the sinks, log a counter
-/// summary. Returns the process exit
+/// summary. SIGHUP reopens the JSON-lines file (after logrotate moved it). Returns the process exit
 /// code (0 on a clean stop). Throws std::runtime_error with a clear message when startup fails (a
 /// listener cannot bind, an output cannot be opened, the SQLite database is foreign or newer than
 /// this trapsink).
