@@ -27,7 +27,11 @@ class SinkQueues(unittest.TestCase):
         """Send request id 1 and wait until the Kafka runner holds it (in its retried batch)."""
         self.send(ts, sock, 1, 1)
         ts.wait_records(1)
-        time.sleep(0.5)  # the runner took it off the queue (linger 5 ms) and is retrying it
+        # The runner took it off the queue and, after delivery_wait, retries it.
+        deadline = time.monotonic() + 10
+        while "sink kafka: write failed, retrying" not in ts.log():
+            self.assertLess(time.monotonic(), deadline, ts.log())
+            time.sleep(0.02)
 
     def test_drop_newest_with_a_per_sink_capacity(self):
         with Trapsink(config=kafka_config("drop_newest")) as ts, \
