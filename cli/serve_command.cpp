@@ -85,13 +85,21 @@ receiver::server_options resolve_server_options(const server_flags& f) {
     if (f.jsonl.empty()) {
       throw config::config_error("--jsonl: give a file path, '-' for standard output, or 'none'");
     }
-    o.jsonl = f.jsonl;
+    if (f.jsonl == receiver::jsonl_disabled) {
+      o.jsonl.reset();
+    } else {
+      // Keeps the file's rotation and fsync settings; only the path changes.
+      if (!o.jsonl) o.jsonl.emplace();
+      o.jsonl->path = f.jsonl;
+    }
+    o.origins.erase("jsonl.path");
   }
   if (f.sqlite_opt->count() > 0) {
     if (f.sqlite.empty()) throw config::config_error("--sqlite: the database path is empty");
     // Keeps the file's retention and synchronous settings; only the path changes.
     if (!o.sqlite) o.sqlite.emplace();
     o.sqlite->path = f.sqlite;
+    o.origins.erase("sqlite.path");
   }
   if (f.kafka_brokers_opt->count() > 0) {
     if (f.kafka_brokers.empty()) throw config::config_error("--kafka-brokers: the list is empty");

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <span>
 #include <utility>
 
@@ -31,11 +32,11 @@ using snmp::usm::security_level;
 using snmp::usm::user_config;
 
 // clang-format off
-constexpr std::array<std::string_view, 19> top_keys{
+constexpr std::array<std::string_view, 20> top_keys{
     "listen", "communities", "any_community", "jsonl", "sqlite", "kafka", "queue_capacity",
-    "inform_dedup_window", "shutdown_deadline", "engine_id", "state_dir", "key_cache_size",
-    "remote_engine_limit", "users_from", "users", "routes", "default_sinks", "dedup",
-    "rate_limit"};
+    "inform_ack", "inform_dedup_window", "shutdown_deadline", "engine_id", "state_dir",
+    "key_cache_size", "remote_engine_limit", "users_from", "users", "routes", "default_sinks",
+    "dedup", "rate_limit"};
 // clang-format on
 constexpr std::array<std::string_view, 5> route_keys{"name", "match", "sinks", "drop", "continue"};
 constexpr std::array<std::string_view, 6> match_keys{"source", "version", "community",
@@ -45,11 +46,20 @@ constexpr std::array<std::string_view, 6> varbind_match_keys{"oid",   "equals", 
 constexpr std::array<std::string_view, 3> dedup_keys{"window", "key", "max_keys"};
 constexpr std::array<std::string_view, 6> rate_limit_keys{
     "per_source", "per_source_burst", "per_trap", "per_trap_burst", "summary_interval", "max_keys"};
-constexpr std::array<std::string_view, 9> kafka_keys{
-    "brokers",       "topic",         "key",       "headers",        "properties",
-    "delivery_wait", "flush_timeout", "spool_dir", "spool_max_bytes"};
-constexpr std::array<std::string_view, 4> sqlite_keys{"path", "retention_age", "retention_rows",
-                                                      "synchronous"};
+// The sink maps: each sink's own keys, then the runner (queue) keys every sink has.
+constexpr std::array<std::string_view, 13> kafka_keys{
+    "brokers",       "topic",         "key",       "headers",         "properties",
+    "delivery_wait", "flush_timeout", "spool_dir", "spool_max_bytes", "queue_capacity",
+    "overflow",      "block_timeout", "durable"};
+constexpr std::array<std::string_view, 8> sqlite_keys{
+    "path",           "retention_age", "retention_rows", "synchronous",
+    "queue_capacity", "overflow",      "block_timeout",  "durable"};
+constexpr std::array<std::string_view, 10> jsonl_keys{
+    "path",  "rotate_size",    "rotate_interval", "keep",          "compress",
+    "fsync", "queue_capacity", "overflow",        "block_timeout", "durable"};
+/// The jsonl keys that need a file (not standard output).
+constexpr std::array<std::string_view, 5> jsonl_file_keys{"rotate_size", "rotate_interval", "keep",
+                                                          "compress", "fsync"};
 constexpr std::array<std::string_view, 2> community_keys{"name", "allow_from"};
 constexpr std::array<std::string_view, 13> user_keys{"name",
                                                      "auth_protocol",
@@ -71,6 +81,12 @@ constexpr std::array<std::string_view, 6> secret_keys{"auth_passphrase",    "aut
 
 constexpr std::uint64_t max_queue_capacity = std::uint64_t{1} << 26;
 constexpr std::chrono::milliseconds max_duration{std::chrono::hours(24)};
+/// The longest block_timeout: the receive thread waits this long per record at most.
+constexpr std::chrono::milliseconds max_block_timeout{std::chrono::seconds(60)};
+/// The longest rotate_interval: a year.
+constexpr std::chrono::milliseconds max_rotate_interval{std::chrono::hours(24) * 366};
+constexpr std::uint64_t max_rotate_size = std::uint64_t{1} << 50;
+constexpr std::uint64_t max_keep = 1000;
 /// The longest retention_age: 100 years (far enough to mean "forever", short enough that
 /// "now - age" cannot overflow).
 constexpr std::chrono::milliseconds max_retention_age{std::chrono::hours(24) * 36500};
@@ -156,8 +172,19 @@ class loader {
     } else if (k == "any_community") {
       o_.communities.any_community = bool_value(e);
     } else if (k == "jsonl") {
-      o_.jsonl = string_value(e);
-      if (o_.jsonl.empty()) fail(mark(e), "jsonl: give a file path, or \"-\" for standard output");
+      apply_jsonl(e);
+    } else if (k == "inform_ack") {
+      const std::string v = string_value(e);
+      if (detail::iequals(v, "accepted")) {
+        o_.inform_ack = receiver::inform_ack_mode::accepted;
+      } else if (detail::iequals(v, "durable")) {
+        o_.inform_ack = receiver::inform_ack_mode::durable;
+      } else {
+        fail(mark(e), fmt::format("inform_ack: '{}' is not accepted or durable (accepted: once "
+                                  "the sinks' queues took the record; durable: once the sinks "
+                                  "marked durable wrote it)",
+                                  v));
+      }
     } else if (k == "sqlite") {
       apply_sqlite(e);
     } else if (k == "kafka") {
@@ -321,11 +348,13 @@ class loader {
     return v;
   }
 
-  /// `sqlite`: a path, or a map {path, retention_age, retention_rows, synchronous}.
+  /// `sqlite`: a path, or a map {path, retention_age, retention_rows, synchronous} and the
+  /// runner keys.
   void apply_sqlite(const entry& e) {
     pipeline::sinks::sqlite_options sq;
     if (e.value.IsScalar()) {
       sq.path = string_value(e);
+      note("sqlite.path", mark(e));
     } else if (e.value.IsMap()) {
       const auto fields = collect(e.value, " in sqlite", sqlite_keys);
       const entry* path = find(fields, "path");
@@ -335,6 +364,7 @@ class loader {
              "/var/lib/trapsink/events.db)");
       }
       sq.path = string_value(*path);
+      note("sqlite.path", mark(*path));
       if (const entry* age = find(fields, "retention_age")) {
         sq.retention_age = long_duration_value(*age);
       }
@@ -355,6 +385,7 @@ class loader {
                                         v));
         }
       }
+      apply_sink_settings(fields, o_.sqlite_settings);
     } else {
       fail(mark(e), fmt::format("sqlite: expected a database path or a map {{path: ..., "
                                 "retention_age: 30d, ...}}, got {}",
@@ -384,10 +415,14 @@ class loader {
     if (const entry* f = find(fields, "headers")) ko.headers = bool_value(*f);
     if (const entry* f = find(fields, "delivery_wait")) ko.delivery_wait = duration_value(*f);
     if (const entry* f = find(fields, "flush_timeout")) ko.flush_timeout = duration_value(*f);
-    if (const entry* f = find(fields, "spool_dir")) ko.spool_dir = string_value(*f);
+    if (const entry* f = find(fields, "spool_dir")) {
+      ko.spool_dir = string_value(*f);
+      note("kafka.spool_dir", mark(*f));
+    }
     if (const entry* f = find(fields, "spool_max_bytes")) {
       ko.spool_max_bytes = integer_value(*f, 1024 * 1024, std::uint64_t{1} << 50);
     }
+    std::map<std::string, YAML::Mark> property_marks;
     if (const entry* f = find(fields, "properties")) {
       if (!f->value.IsMap()) {
         fail(mark(*f), fmt::format("properties: expected a map of librdkafka properties, got {}",
@@ -400,15 +435,131 @@ class loader {
           fail(k.Mark(), "properties: each entry is 'name: value' (librdkafka's configuration)");
         }
         ko.properties[k.Scalar()] = v.Scalar();
+        property_marks[k.Scalar()] = v.Mark().is_null() ? k.Mark() : v.Mark();
+        note("kafka.properties." + k.Scalar(), property_marks[k.Scalar()]);
       }
     }
     try {
       pipeline::sinks::kafka_sink::validate(ko);
     } catch (const std::exception& x) {
-      fail(mark(e), x.what());
+      // Point at the property the message names ("kafka sink: property 'NAME': ..."), if any.
+      const std::string what = x.what();
+      YAML::Mark where = mark(e);
+      for (const auto& [name, m] : property_marks) {
+        if (what.find("property '" + name + "'") != std::string::npos) where = m;
+      }
+      fail(where, what);
     }
+    apply_sink_settings(fields, o_.kafka_settings);
     o_.kafka = std::move(ko);
   }
+
+  /// `jsonl`: a path ("-": standard output; "none": off), or a map {path, rotate_size,
+  /// rotate_interval, keep, compress, fsync} and the runner keys.
+  void apply_jsonl(const entry& e) {
+    if (e.value.IsScalar()) {
+      const std::string path = string_value(e);
+      if (path.empty()) {
+        fail(mark(e), "jsonl: give a file path, \"-\" for standard output, or none");
+      }
+      if (path == receiver::jsonl_disabled) {
+        o_.jsonl.reset();
+      } else {
+        o_.jsonl = pipeline::sinks::jsonl_options{.path = path};
+        note("jsonl.path", mark(e));
+      }
+      return;
+    }
+    if (!e.value.IsMap()) {
+      fail(mark(e), fmt::format("jsonl: expected a path, \"-\", none or a map {{path: ..., "
+                                "rotate_size: ..., ...}}, got {}",
+                                kind_of(e.value)));
+    }
+    const auto fields = collect(e.value, " in jsonl", jsonl_keys);
+    pipeline::sinks::jsonl_options j;
+    if (const entry* f = find(fields, "path")) {
+      j.path = string_value(*f);
+      if (j.path.empty()) fail(mark(*f), "path: give a file path, or \"-\" for standard output");
+      if (j.path == receiver::jsonl_disabled) {
+        fail(mark(*f), "path: to turn JSON lines off write 'jsonl: none' (not a map)");
+      }
+      note("jsonl.path", mark(*f));
+    }
+    if (j.path == "-") {
+      for (auto key : jsonl_file_keys) {
+        if (const entry* f = find(fields, key)) {
+          fail(f->key_node.Mark(),
+               fmt::format("{}: needs a file, but JSON lines go to standard output (path \"-\"); "
+                           "give a path, or remove {}",
+                           key, key));
+        }
+      }
+    }
+    if (const entry* f = find(fields, "rotate_size")) {
+      j.rotate_size = integer_value(*f, 0, max_rotate_size);
+      note("jsonl.rotate_size", mark(*f));
+    }
+    if (const entry* f = find(fields, "rotate_interval")) {
+      const auto d = bounded_duration(*f, max_rotate_interval, "366d");
+      if (d.count() != 0 && d < std::chrono::seconds(1)) {
+        fail(mark(*f), fmt::format("rotate_interval: {} is shorter than a second; give 0 "
+                                   "(never) or at least 1s",
+                                   f->value.Scalar()));
+      }
+      j.rotate_interval = std::chrono::duration_cast<std::chrono::seconds>(d);
+      note("jsonl.rotate_interval", mark(*f));
+    }
+    if (const entry* f = find(fields, "keep")) {
+      j.keep = static_cast<std::size_t>(integer_value(*f, 1, max_keep));
+    }
+    if (const entry* f = find(fields, "compress")) {
+      j.compress = bool_value(*f);
+      note("jsonl.compress", mark(*f));
+    }
+    if (const entry* f = find(fields, "fsync")) {
+      const std::string v = string_value(*f);
+      if (detail::iequals(v, "never")) {
+        j.fsync = pipeline::sinks::jsonl_options::fsync_policy::never;
+      } else if (detail::iequals(v, "batch")) {
+        j.fsync = pipeline::sinks::jsonl_options::fsync_policy::batch;
+      } else {
+        fail(mark(*f), fmt::format("fsync: '{}' is not never or batch (batch: fdatasync after "
+                                   "every batch)",
+                                   v));
+      }
+      note("jsonl.fsync", mark(*f));
+    }
+    apply_sink_settings(fields, o_.jsonl_settings);
+    o_.jsonl = std::move(j);
+  }
+
+  /// The runner keys of a sink map: queue_capacity, overflow, block_timeout, durable. Keys not
+  /// given keep s's values.
+  void apply_sink_settings(const std::vector<entry>& fields, receiver::sink_settings& s) const {
+    if (const entry* f = find(fields, "queue_capacity")) {
+      s.queue_capacity = static_cast<std::size_t>(integer_value(*f, 1, max_queue_capacity));
+    }
+    if (const entry* f = find(fields, "overflow")) {
+      const std::string v = string_value(*f);
+      if (detail::iequals(v, "drop_newest")) {
+        s.overflow = pipeline::sink_runner_options::overflow_policy::drop_newest;
+      } else if (detail::iequals(v, "block")) {
+        s.overflow = pipeline::sink_runner_options::overflow_policy::block;
+      } else {
+        fail(mark(*f), fmt::format("overflow: '{}' is not drop_newest or block (what a full queue "
+                                   "does to a trap: refuse it at once, or wait up to "
+                                   "block_timeout)",
+                                   v));
+      }
+    }
+    if (const entry* f = find(fields, "block_timeout")) {
+      s.block_timeout = bounded_duration(*f, max_block_timeout, "60s");
+    }
+    if (const entry* f = find(fields, "durable")) s.durable = bool_value(*f);
+  }
+
+  /// Remember where the file set a value (server_options::origins).
+  void note(const std::string& key, const YAML::Mark& m) { o_.origins[key] = at(m); }
 
   /// A number (rates).
   double number_value(const entry& e, double lo, double hi) const {
@@ -599,6 +750,27 @@ class loader {
     if (d > max_retention_age) {
       fail(mark(e), fmt::format("{}: {} is longer than 100 years; give 0 to keep events forever",
                                 e.key, e.value.Scalar()));
+    }
+    return d;
+  }
+
+  /// A duration up to `max` (spelled max_text in the message).
+  std::chrono::milliseconds bounded_duration(const entry& e, std::chrono::milliseconds max,
+                                             std::string_view max_text) const {
+    if (!e.value.IsScalar()) {
+      fail(mark(e), fmt::format("{}: expected a number of seconds or a duration like \"60s\", "
+                                "\"500ms\", \"1h\", got {}",
+                                e.key, kind_of(e.value)));
+    }
+    std::chrono::milliseconds d{};
+    try {
+      d = parse_duration(e.value.Scalar());
+    } catch (const config_error& x) {
+      fail(mark(e), fmt::format("{}: {}", e.key, x.what()));
+    }
+    if (d > max) {
+      fail(mark(e), fmt::format("{}: {} is longer than {}, the most accepted", e.key,
+                                e.value.Scalar(), max_text));
     }
     return d;
   }
@@ -921,7 +1093,7 @@ void validate(receiver::server_options& o) {
   }
   // Routes may only name sinks that are on: jsonl (unless none), sqlite, kafka.
   std::vector<std::string> sinks;
-  if (o.jsonl != receiver::jsonl_disabled) sinks.emplace_back("jsonl");
+  if (o.jsonl) sinks.emplace_back("jsonl");
   if (o.sqlite) sinks.emplace_back("sqlite");
   if (o.kafka) sinks.emplace_back("kafka");
   auto check = [&](const std::vector<std::string>& names, const std::string& where) {
@@ -934,10 +1106,37 @@ void validate(receiver::server_options& o) {
   };
   for (const auto& r : o.pipeline.routes) check(r.sinks, "route '" + r.name + "'");
   if (o.pipeline.default_sinks) check(*o.pipeline.default_sinks, "default_sinks");
-  if (o.jsonl == receiver::jsonl_disabled && !o.sqlite && !o.kafka) {
+  if (!o.jsonl && !o.sqlite && !o.kafka) {
     throw config_error(
         "no output: JSON lines are turned off (jsonl: none) and neither a SQLite database nor "
         "Kafka is given; give --sqlite FILE, --kafka-brokers HOST:PORT or a --jsonl file");
+  }
+  if (o.jsonl && o.jsonl->path == "-") {
+    // The loader refuses these next to path "-"; --jsonl - can still meet them.
+    const auto& j = *o.jsonl;
+    const char* key = j.rotate_size > 0               ? "rotate_size"
+                      : j.rotate_interval.count() > 0 ? "rotate_interval"
+                      : j.compress                    ? "compress"
+                      : j.fsync != pipeline::sinks::jsonl_options::fsync_policy::never ? "fsync"
+                                                                                       : nullptr;
+    if (key != nullptr) {
+      auto it = o.origins.find(std::string("jsonl.") + key);
+      throw config_error(fmt::format(
+          "{}jsonl: {} needs a file, but JSON lines go to standard output (--jsonl -); give "
+          "--jsonl FILE, or remove {}",
+          it == o.origins.end() ? std::string() : it->second + ": ", key, key));
+    }
+  }
+  if (o.inform_ack == receiver::inform_ack_mode::durable) {
+    const bool any = (o.jsonl && o.jsonl_settings.durable) ||
+                     (o.sqlite && o.sqlite_settings.durable) ||
+                     (o.kafka && o.kafka_settings.durable);
+    if (!any) {
+      throw config_error(fmt::format(
+          "inform_ack: durable, but no sink that is on (on: {}) has durable: true; mark one "
+          "durable, or use inform_ack: accepted",
+          fmt::join(sinks, ", ")));
+    }
   }
   if (o.kafka) {
     try {
@@ -1044,10 +1243,14 @@ std::string describe(const receiver::server_options& o) {
     out += fmt::format("communities: {} accepted{}\n", cs.size(),
                        restricted > 0 ? fmt::format(" ({} with allow_from)", restricted) : "");
   }
-  std::string jsonl = o.jsonl;
-  if (o.jsonl == "-") jsonl = "- (standard output)";
-  if (o.jsonl == receiver::jsonl_disabled) jsonl = "none (off)";
-  out += fmt::format("jsonl: {}\n", jsonl);
+  if (!o.jsonl) {
+    out += "jsonl: none (off)\n";
+  } else if (o.jsonl->path == "-") {
+    out += "jsonl: - (standard output)\n";
+  } else {
+    out += fmt::format("jsonl: {} ({})\n", o.jsonl->path,
+                       pipeline::sinks::describe_file_options(*o.jsonl));
+  }
   if (o.sqlite) {
     const auto& sq = *o.sqlite;
     out +=
@@ -1066,6 +1269,19 @@ std::string describe(const receiver::server_options& o) {
   out += fmt::format("queue_capacity: {}, inform_dedup_window: {}, shutdown_deadline: {}\n",
                      o.queue_capacity, seconds_text(o.inform_dedup_window),
                      seconds_text(o.shutdown_deadline));
+  auto queue = [&](std::string_view sink, const receiver::sink_settings& st) {
+    const bool block = st.overflow == pipeline::sink_runner_options::overflow_policy::block;
+    out +=
+        fmt::format("sink {}: queue_capacity {}{}, overflow {}{}, durable {}\n", sink,
+                    st.queue_capacity.value_or(o.queue_capacity),
+                    st.queue_capacity ? "" : " (global)", receiver::name(st.overflow),
+                    block ? fmt::format(" (block_timeout {})", seconds_text(st.block_timeout)) : "",
+                    st.durable ? "yes" : "no");
+  };
+  if (o.jsonl) queue("jsonl", o.jsonl_settings);
+  if (o.sqlite) queue("sqlite", o.sqlite_settings);
+  if (o.kafka) queue("kafka", o.kafka_settings);
+  out += fmt::format("inform_ack: {}\n", receiver::name(o.inform_ack));
   if (o.engine_id) {
     out += fmt::format("engine_id: {}\n", detail::to_hex(*o.engine_id));
   } else if (!o.state_dir.empty()) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "receiver/server.hpp"
 #include "snmp/usm/crypto.hpp"
@@ -42,6 +43,17 @@ snmp::usm::key_bytes parse_engine_id(std::string_view text);
 /// Parse a duration: a number of seconds ("60", "1.5") or a number with a unit: "500ms", "60s",
 /// "2m", "1h", "30d". Not negative. Throws config_error (no location) naming the text.
 std::chrono::milliseconds parse_duration(std::string_view text);
+
+/// The checks `check-config` runs after validate(), as far as they go without network and
+/// without creating anything: the JSON-lines file can be written (or created, and with rotation
+/// files renamed, in its directory); the SQLite database's directory exists and is writable
+/// (and an existing database file is readable and writable; it is not opened); the Kafka spool
+/// directory exists or can be created. (The Kafka configuration itself — librdkafka properties,
+/// templates — is built, without a producer, by apply_config_file and validate.) One message
+/// per problem, "ORIGIN: key: reason"
+/// with ORIGIN the FILE:LINE:COL where the configuration file set the value
+/// (server_options::origins), or "key: reason" when a flag set it. Empty: nothing found.
+std::vector<std::string> check_outputs(const receiver::server_options& o);
 
 /// A short human summary (several lines, each ending in '\n'): listeners, communities, output,
 /// engine ID, users with name, protocols and minimum level. Never a secret.

@@ -1,5 +1,6 @@
 #include "receiver/server.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
@@ -32,30 +33,61 @@ server_options default_server_options() {
   return o;
 }
 
+pipeline::sink_runner_options make_runner_options(const sink_settings& s,
+                                                  std::size_t global_capacity) {
+  pipeline::sink_runner_options r;
+  r.queue_capacity = s.queue_capacity.value_or(global_capacity);
+  r.overflow = s.overflow;
+  r.block_timeout = s.block_timeout;
+  return r;
+}
+
+std::string_view name(pipeline::sink_runner_options::overflow_policy p) noexcept {
+  return p == pipeline::sink_runner_options::overflow_policy::block ? "block" : "drop_newest";
+}
+
+std::string_view name(inform_ack_mode m) noexcept {
+  return m == inform_ack_mode::durable ? "durable" : "accepted";
+}
+
 int run_server(const server_options& options) {
   core::metrics_registry metrics;
 
   // Sinks first: a sink that cannot start (unwritable file) fails before we listen.
   std::vector<std::unique_ptr<pipeline::sink_runner>> runners;
-  pipeline::sink_runner_options runner;
-  runner.queue_capacity = options.queue_capacity;
-  if (options.jsonl != jsonl_disabled) {
-    pipeline::sinks::jsonl_options jsonl;
-    jsonl.path = options.jsonl;
-    runners.push_back(std::make_unique<pipeline::sink_runner>(
-        std::make_unique<pipeline::sinks::jsonl_sink>(jsonl), metrics, runner));
+  auto add_runner = [&](std::unique_ptr<pipeline::sink> s, const sink_settings& settings) {
+    const auto r = make_runner_options(settings, options.queue_capacity);
+    spdlog::info("sink {}: queue_capacity {}, overflow {}{}{}", s->name(), r.queue_capacity,
+                 name(r.overflow),
+                 r.overflow == pipeline::sink_runner_options::overflow_policy::block
+                     ? fmt::format(" (block_timeout {}ms)", r.block_timeout.count())
+                     : std::string(),
+                 settings.durable ? ", durable" : "");
+    runners.push_back(std::make_unique<pipeline::sink_runner>(std::move(s), metrics, r));
+  };
+  // The JSON-lines sink, for SIGHUP; owned by its runner, which the dispatcher keeps until
+  // run_server returns.
+  pipeline::sinks::jsonl_sink* jsonl_file = nullptr;
+  if (options.jsonl) {
+    const auto& jo = *options.jsonl;
+    auto sink = std::make_unique<pipeline::sinks::jsonl_sink>(jo);
+    if (jo.path != "-") jsonl_file = sink.get();
+    add_runner(std::move(sink), options.jsonl_settings);
+    if (jo.path != "-") {
+      spdlog::info("writing JSON lines to '{}' ({})", jo.path,
+                   pipeline::sinks::describe_file_options(jo));
+    }
   }
   if (options.sqlite) {
     const auto& sq = *options.sqlite;
-    runners.push_back(std::make_unique<pipeline::sink_runner>(
-        std::make_unique<pipeline::sinks::sqlite_sink>(sq), metrics, runner));
+    add_runner(std::make_unique<pipeline::sinks::sqlite_sink>(sq), options.sqlite_settings);
     spdlog::info("storing records in SQLite database '{}' (synchronous={}; retention: {})", sq.path,
                  pipeline::sinks::name(sq.synchronous), pipeline::sinks::describe_retention(sq));
   }
   if (options.kafka) {
     const auto& ko = *options.kafka;
-    runners.push_back(std::make_unique<pipeline::sink_runner>(
-        std::make_unique<pipeline::sinks::kafka_sink>(ko, &metrics, "kafka"), metrics, runner));
+    add_runner(std::make_unique<pipeline::sinks::kafka_sink>(ko, &metrics, "kafka"),
+               options.kafka_settings);
     spdlog::info("forwarding records to Kafka at {} (topic {}, key {}{})", ko.brokers, ko.topic,
                  ko.key, ko.spool_dir.empty() ? "" : ", spool " + ko.spool_dir);
   }
@@ -132,12 +164,29 @@ int run_server(const server_options& options) {
   };
   tick();
 
+  // SIGHUP: reopen the JSON-lines file (logrotate moved it). Nothing else is reloaded yet.
+  asio::signal_set hangup(io, SIGHUP);
+  std::function<void()> on_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      if (jsonl_file != nullptr) {
+        spdlog::info("SIGHUP: reopening {}", jsonl_file->path());
+        jsonl_file->request_reopen();
+      } else {
+        spdlog::info("SIGHUP: no JSON-lines file to reopen; nothing else is reloaded");
+      }
+      on_hangup();
+    });
+  };
+  on_hangup();
+
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signo) {
     if (ec) return;
     spdlog::info("received {}, stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
     for (auto& l : listeners) l->close();
     ticker.cancel();
+    hangup.cancel();
     io.stop();
   });
   io.run();

@@ -2,11 +2,16 @@
 // `trapsink serve`: listeners + receiver + pipeline, run until SIGINT/SIGTERM.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pipeline/dispatcher.hpp"
+#include "pipeline/sink_runner.hpp"
+#include "pipeline/sinks/jsonl/jsonl_sink.hpp"
 #include "pipeline/sinks/kafka/kafka_sink.hpp"
 #include "pipeline/sinks/sqlite/sqlite_sink.hpp"
 #include "receiver/listen_address.hpp"
@@ -15,21 +20,63 @@
 
 namespace trapsink::receiver {
 
+/// When an inform is acknowledged (docs/configuration.md): once every sink it is routed to has
+/// accepted it into its queue (accepted), or once the sinks marked durable have written it
+/// (durable).
+enum class inform_ack_mode : std::uint8_t { accepted, durable };
+
+/// The runner (queue) settings of one sink: the `queue_capacity`, `overflow`, `block_timeout`
+/// and `durable` keys of its configuration map.
+struct sink_settings {
+  /// Records the sink's queue holds; unset: server_options::queue_capacity.
+  std::optional<std::size_t> queue_capacity;
+  /// What a full queue does to a trap: refuse it at once, or wait up to block_timeout.
+  pipeline::sink_runner_options::overflow_policy overflow =
+      pipeline::sink_runner_options::overflow_policy::drop_newest;
+  std::chrono::milliseconds block_timeout{1000};
+  /// Counts for inform_ack: durable.
+  bool durable = false;
+};
+
+/// The runner options for a sink with these settings; global_capacity stands in for an unset
+/// queue_capacity.
+pipeline::sink_runner_options make_runner_options(const sink_settings& s,
+                                                  std::size_t global_capacity);
+
+/// "drop_newest" or "block".
+std::string_view name(pipeline::sink_runner_options::overflow_policy p) noexcept;
+/// "accepted" or "durable".
+std::string_view name(inform_ack_mode m) noexcept;
+
 /// Everything `serve` needs, after command-line and configuration parsing.
 struct server_options {
   std::vector<listen_address> listeners;
   community_policy communities;
-  /// JSON-lines output: a file path, "-" for standard output, or "none" (jsonl_disabled) for no
-  /// JSON-lines output at all.
-  std::string jsonl = "-";
+  /// JSON-lines output: the file (path "-": standard output) with its rotation and fsync
+  /// settings; unset: no JSON-lines output ("none", jsonl_disabled).
+  std::optional<pipeline::sinks::jsonl_options> jsonl = pipeline::sinks::jsonl_options{};
   /// The SQLite store (docs/storage.md); unset: no SQLite sink. It does not turn the JSON-lines
-  /// output off: set jsonl to "none" for that.
+  /// output off: reset jsonl for that.
   std::optional<pipeline::sinks::sqlite_options> sqlite;
   /// Forwarding to Kafka (docs/kafka.md); unset: no Kafka sink.
   std::optional<pipeline::sinks::kafka_options> kafka;
+  /// The queue settings of each sink; sqlite and kafka count for inform_ack: durable by default.
+  /// (Every member is spelled out: GCC's -Wmissing-field-initializers warns about designated
+  /// initializers that leave members to their defaults.)
+  sink_settings jsonl_settings{};
+  sink_settings sqlite_settings{.queue_capacity = std::nullopt,
+                                .overflow = sink_settings{}.overflow,
+                                .block_timeout = sink_settings{}.block_timeout,
+                                .durable = true};
+  sink_settings kafka_settings{.queue_capacity = std::nullopt,
+                               .overflow = sink_settings{}.overflow,
+                               .block_timeout = sink_settings{}.block_timeout,
+                               .durable = true};
+  /// When informs are acknowledged.
+  inform_ack_mode inform_ack = inform_ack_mode::accepted;
   /// Routes, default sinks, dedup and rate limiting (docs/configuration.md).
   pipeline::dispatcher_options pipeline;
-  /// Capacity of each sink's queue (records).
+  /// Capacity of each sink's queue (records), unless its sink_settings set one.
   std::size_t queue_capacity = 65536;
   std::chrono::milliseconds inform_dedup_window{std::chrono::seconds(60)};
   /// How long shutdown may spend writing out what is queued.
@@ -48,9 +95,15 @@ struct server_options {
   std::size_t key_cache_size = 10000;
   /// Remote engines whose boots/time are tracked for replay protection.
   std::size_t remote_engine_limit = 10000;
+
+  /// Where the configuration file set some values, "FILE:LINE:COL" by dotted key
+  /// ("jsonl.path", "jsonl.rotate_size", "sqlite.path", "kafka.spool_dir", ...), for the checks
+  /// that run after loading (validate, check-config). A flag that replaces a value removes its
+  /// entry.
+  std::map<std::string, std::string> origins;
 };
 
-/// The value of server_options::jsonl that turns the JSON-lines output off.
+/// The `--jsonl` / `jsonl:` value that turns the JSON-lines output off.
 inline constexpr const char* jsonl_disabled = "none";
 
 /// The embedded defaults: udp:127.0.0.1:1162 and udp6:[::1]:1162, community "public",
@@ -58,9 +111,10 @@ inline constexpr const char* jsonl_disabled = "none";
 server_options default_server_options();
 
 /// Run until SIGINT or SIGTERM: stop listening, drain and flush the sinks, log a counter
-/// summary. Returns the process exit code (0 on a clean stop). Throws std::runtime_error with a
-/// clear message when startup fails (a listener cannot bind, an output cannot be opened, the
-/// SQLite database is foreign or newer than this trapsink).
+/// summary. SIGHUP reopens the JSON-lines file (after logrotate moved it). Returns the process exit
+/// code (0 on a clean stop). Throws std::runtime_error with a clear message when startup fails (a
+/// listener cannot bind, an output cannot be opened, the SQLite database is foreign or newer than
+/// this trapsink).
 int run_server(const server_options& options);
 
 }  // namespace trapsink::receiver

@@ -2,6 +2,7 @@
 #include "pipeline/sinks/jsonl/jsonl_sink.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -122,13 +123,18 @@ void jsonl_sink::rotate() noexcept {
   }
 }
 
-void jsonl_sink::after_batch() noexcept {
+void jsonl_sink::reopen_if_requested() noexcept {
   if (!owns_fd_) return;  // standard output
   // The outgoing file is synced first: a durable inform written to it stays durable.
   if (reopen_.exchange(false, std::memory_order_relaxed) && (::fdatasync(fd_), !open_file())) {
     spdlog::warn("jsonl sink: cannot reopen '{}': {}; going on with the open file", options_.path,
                  std::strerror(errno));
   }
+}
+
+void jsonl_sink::after_batch() noexcept {
+  if (!owns_fd_) return;  // standard output
+  reopen_if_requested();
   const bool by_size = options_.rotate_size > 0 && file_size_ >= options_.rotate_size;
   const bool by_time = options_.rotate_interval.count() > 0 &&
                        std::chrono::steady_clock::now() - opened_at_ >= options_.rotate_interval;
@@ -198,6 +204,9 @@ write_result jsonl_sink::write(std::span<const record_ptr> batch) noexcept {
       // A new batch: any bytes still pending belong to a batch the runner gave up on. Finish
       // its torn line (so the file stays line-valid) and drop the lines not yet started.
       abandon_pending();
+      // A reopen asked for while idle applies to this batch already; the rest of a torn line
+      // still pending belongs to the old file (then after_batch reopens).
+      if (pending_.empty()) reopen_if_requested();
       batch_first_ = first;
       batch_first_id_ = first != nullptr ? first->id : std::string{};
       batch_size_ = batch.size();
@@ -254,6 +263,25 @@ void jsonl_sink::flush() noexcept {
     pending_.clear();
     written_ = 0;
   }
+}
+
+std::string describe_file_options(const jsonl_options& o) {
+  const std::string fsync = o.fsync == jsonl_options::fsync_policy::batch ? "batch" : "never";
+  if (o.rotate_size == 0 && o.rotate_interval.count() == 0) {
+    return fmt::format("no rotation; fsync {}", fsync);
+  }
+  std::string when;
+  if (o.rotate_size > 0) when = fmt::format("at {} bytes", o.rotate_size);
+  if (o.rotate_interval.count() > 0) {
+    const auto s = o.rotate_interval.count();
+    const auto interval = s % 86400 == 0  ? fmt::format("{}d", s / 86400)
+                          : s % 3600 == 0 ? fmt::format("{}h", s / 3600)
+                          : s % 60 == 0   ? fmt::format("{}m", s / 60)
+                                          : fmt::format("{}s", s);
+    when += fmt::format("{}every {}", when.empty() ? "" : " or ", interval);
+  }
+  return fmt::format("rotate {}, keep {}{}; fsync {}", when, o.keep, o.compress ? ", gzip" : "",
+                     fsync);
 }
 
 }  // namespace trapsink::pipeline::sinks

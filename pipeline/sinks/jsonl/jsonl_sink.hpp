@@ -67,8 +67,10 @@ class jsonl_sink final : public sink {
   /// The path written to ("-" for standard output).
   const std::string& path() const noexcept { return options_.path; }
 
-  /// Close and reopen the file before the next write (SIGHUP, after logrotate moved it).
-  /// Thread-safe; a no-op for standard output.
+  /// Close and reopen the file (SIGHUP, after logrotate moved it): before the next batch is
+  /// written, or right after the batch being written now, so every line handed over after this
+  /// call goes to the reopened path. Thread-safe (an atomic flag the writer thread consumes);
+  /// a no-op for standard output.
   void request_reopen() noexcept { reopen_.store(true, std::memory_order_relaxed); }
 
  private:
@@ -78,6 +80,8 @@ class jsonl_sink final : public sink {
   void abandon_pending() noexcept;
   /// Open options_.path for appending; false (logged) on failure.
   bool open_file() noexcept;
+  /// Reopen the path if request_reopen() was called (and the flag is still set).
+  void reopen_if_requested() noexcept;
   /// After a complete batch: reopen if asked, rotate if due, fsync if the policy says so.
   void after_batch() noexcept;
   /// Shift PATH.N ... PATH.1, move PATH to PATH.1 (compressing it if asked), reopen PATH.
@@ -100,5 +104,9 @@ class jsonl_sink final : public sink {
   std::uint64_t file_size_ = 0;  ///< bytes in the current file
   std::chrono::steady_clock::time_point opened_at_;
 };
+
+/// The file options in words, for logs and check-config: "no rotation; fsync never" or
+/// "rotate at 104857600 bytes or every 1d, keep 10, gzip; fsync batch".
+std::string describe_file_options(const jsonl_options& o);
 
 }  // namespace trapsink::pipeline::sinks

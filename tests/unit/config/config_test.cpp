@@ -26,7 +26,8 @@ TEST_F(ConfigTest, EmptyFileChangesNothing) {
   EXPECT_EQ(o.listeners[0].to_string(), "udp:127.0.0.1:1162");
   ASSERT_EQ(o.communities.communities.size(), 1u);
   EXPECT_EQ(o.communities.communities[0].name, "public");
-  EXPECT_EQ(o.jsonl, "-");
+  ASSERT_TRUE(o.jsonl);
+  EXPECT_EQ(o.jsonl->path, "-");
   load("# only a comment\n");
 }
 
@@ -76,7 +77,8 @@ users:
   EXPECT_TRUE(o.communities.communities[1].allow_from[0].contains("10.1.2.3"));
   EXPECT_TRUE(o.communities.communities[1].allow_from[1].contains("2001:db8::1"));
   EXPECT_TRUE(o.communities.any_community);
-  EXPECT_EQ(o.jsonl, "/var/log/trapsink/records.jsonl");
+  ASSERT_TRUE(o.jsonl);
+  EXPECT_EQ(o.jsonl->path, "/var/log/trapsink/records.jsonl");
   EXPECT_EQ(o.queue_capacity, 1024u);
   EXPECT_EQ(o.inform_dedup_window, 90s);
   EXPECT_EQ(o.shutdown_deadline, 500ms);
@@ -170,7 +172,7 @@ TEST_F(ConfigTest, UnknownKeySuggestsTheClosest) {
             at("2:1") +
                 "unknown key 'comunities'; did you mean 'communities'? (known keys: "
                 "listen, communities, any_community, jsonl, sqlite, kafka, queue_capacity, "
-                "inform_dedup_window, shutdown_deadline, engine_id, state_dir, "
+                "inform_ack, inform_dedup_window, shutdown_deadline, engine_id, state_dir, "
                 "key_cache_size, remote_engine_limit, users_from, users, routes, "
                 "default_sinks, dedup, rate_limit)");
   expect_message(error("jsnol: out.jsonl\n"), at("1:1"),
@@ -278,11 +280,14 @@ TEST_F(ConfigTest, AnyCommunity) {
 }
 
 TEST_F(ConfigTest, Jsonl) {
-  EXPECT_EQ(load("jsonl: \"-\"\n").jsonl, "-");
-  EXPECT_EQ(load("jsonl: out/records.jsonl\n").jsonl, "out/records.jsonl");
+  EXPECT_EQ(load("jsonl: \"-\"\n").jsonl->path, "-");
+  EXPECT_EQ(load("jsonl: out/records.jsonl\n").jsonl->path, "out/records.jsonl");
+  EXPECT_FALSE(load("jsonl: none\n").jsonl);
   EXPECT_EQ(error("jsonl: \"\"\n"),
-            at("1:8") + "jsonl: give a file path, or \"-\" for standard output");
-  EXPECT_EQ(error("jsonl: {a: 1}\n"), at("1:8") + "jsonl: expected a string, got a map");
+            at("1:8") + "jsonl: give a file path, \"-\" for standard output, or none");
+  EXPECT_EQ(error("jsonl: [a]\n"), at("1:8") +
+                                       "jsonl: expected a path, \"-\", none or a map "
+                                       "{path: ..., rotate_size: ..., ...}, got a list");
 }
 
 TEST_F(ConfigTest, QueueCapacity) {

@@ -44,9 +44,14 @@ TEST_F(ConfigTest, KafkaMapWithEveryKey) {
 TEST_F(ConfigTest, KafkaErrorsNameTheProblem) {
   EXPECT_EQ(error("kafka:\n  topic: t\n"),
             at("2:3") + "kafka: the map needs 'brokers' (bootstrap servers, e.g. 127.0.0.1:9092)");
-  EXPECT_NE(error("kafka:\n  brokers: b:1\n  properties:\n    compression.type: zip\n")
-                .find("compression.type"),
-            std::string::npos);
+  // A property librdkafka refuses: the message names it and points at its value.
+  expect_message(
+      error("kafka:\n  brokers: b:1\n  properties:\n    linger.ms: 5\n    compression.type: zip\n"),
+      at("5:23"), {"property 'compression.type'", "Invalid value \"zip\""});
+  expect_message(error("kafka:\n  brokers: b:1\n  properties:\n    no.such.property: 1\n"),
+                 at("4:23"), {"property 'no.such.property'"});
+  expect_message(error("kafka:\n  brokers: b:1\n  properties:\n    acks: 1\n"), at("4:11"),
+                 {"property 'acks' cannot be set to '1'"});
   EXPECT_NE(
       error("kafka:\n  brokers: b:1\n  partitions: 3\n").find("unknown key 'partitions' in kafka"),
       std::string::npos);

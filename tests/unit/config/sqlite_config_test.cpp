@@ -25,7 +25,8 @@ TEST_F(ConfigTest, SqliteMapWithEveryKey) {
   EXPECT_EQ(o.sqlite->retention_age, std::chrono::hours(24 * 30));
   EXPECT_EQ(o.sqlite->retention_rows, 5000000u);
   EXPECT_EQ(o.sqlite->synchronous, sqlite_synchronous::full);
-  EXPECT_EQ(o.jsonl, "-");  // the SQLite store does not turn JSON lines off
+  ASSERT_TRUE(o.jsonl);  // the SQLite store does not turn JSON lines off
+  EXPECT_EQ(o.jsonl->path, "-");
   validate(o);
   EXPECT_NE(describe(o).find("sqlite: /var/lib/trapsink/events.db (synchronous full; retention: "
                              "delete events older than 30d or beyond 5000000 events)"),
@@ -64,7 +65,7 @@ TEST_F(ConfigTest, SqliteErrorsHaveTheirLocation) {
 
 TEST_F(ConfigTest, JsonlNoneNeedsAnotherOutput) {
   auto o = load("jsonl: none\nsqlite: x.db\n");
-  EXPECT_EQ(o.jsonl, receiver::jsonl_disabled);
+  EXPECT_FALSE(o.jsonl);
   validate(o);
   EXPECT_NE(describe(o).find("jsonl: none (off)"), std::string::npos) << describe(o);
   o = load("jsonl: none\n");

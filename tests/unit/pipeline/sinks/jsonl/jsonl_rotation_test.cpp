@@ -128,11 +128,44 @@ TEST_F(JsonlRotation, ReopenAfterLogrotateMovedTheFile) {
   write_numbered(s, 10, 12);
   fs::rename(path_, path_ + ".old");  // logrotate's move
   write_numbered(s, 12, 13);          // still the moved file: nothing reopened yet
-  s.request_reopen();                 // SIGHUP
-  write_numbered(s, 13, 14);          // after this batch the sink reopens the path
+  s.request_reopen();                 // SIGHUP while idle
+  write_numbered(s, 13, 14);          // reopened before this batch: the new file
   write_numbered(s, 14, 15);
-  EXPECT_EQ(ids(slurp(path_ + ".old")), (std::vector<int>{10, 11, 12, 13}));
-  EXPECT_EQ(ids(slurp(path_)), (std::vector<int>{14}));
+  EXPECT_EQ(ids(slurp(path_ + ".old")), (std::vector<int>{10, 11, 12}));
+  EXPECT_EQ(ids(slurp(path_)), (std::vector<int>{13, 14}));
+}
+
+TEST_F(JsonlRotation, ReopenAppendsToTheFileLogrotateCreated) {
+  jsonl_options o;
+  o.path = path_;
+  jsonl_sink s(o);
+  write_numbered(s, 10, 11);
+  fs::rename(path_, path_ + ".1");        // logrotate: move ...
+  std::ofstream(path_) << "# created\n";  // ... and `create`
+  s.request_reopen();                     // postrotate: kill -HUP
+  s.request_reopen();                     // a second signal changes nothing
+  write_numbered(s, 11, 13);
+  EXPECT_EQ(ids(slurp(path_ + ".1")), (std::vector<int>{10}));
+  EXPECT_EQ(slurp(path_).substr(0, 10), "# created\n");
+  EXPECT_EQ(ids(slurp(path_).substr(10)), (std::vector<int>{11, 12}));
+}
+
+TEST(JsonlFileOptions, Described) {
+  jsonl_options o;
+  EXPECT_EQ(describe_file_options(o), "no rotation; fsync never");
+  o.rotate_size = 4096;
+  o.keep = 2;
+  o.compress = true;
+  EXPECT_EQ(describe_file_options(o), "rotate at 4096 bytes, keep 2, gzip; fsync never");
+  o.rotate_interval = std::chrono::hours(24);
+  o.fsync = jsonl_options::fsync_policy::batch;
+  EXPECT_EQ(describe_file_options(o),
+            "rotate at 4096 bytes or every 1d, keep 2, gzip; fsync batch");
+  o.rotate_size = 0;
+  o.rotate_interval = std::chrono::seconds(90);
+  EXPECT_EQ(describe_file_options(o), "rotate every 90s, keep 2, gzip; fsync batch");
+  o.rotate_interval = std::chrono::minutes(30);
+  EXPECT_EQ(describe_file_options(o), "rotate every 30m, keep 2, gzip; fsync batch");
 }
 
 }  // namespace
