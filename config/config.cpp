@@ -530,6 +530,7 @@ class loader {
       note("jsonl.fsync", mark(*f));
     }
     apply_sink_settings(fields, o_.jsonl_settings);
+    if (const entry* f = find(fields, "durable")) note("jsonl.durable", mark(*f));
     o_.jsonl = std::move(j);
   }
 
@@ -1126,6 +1127,13 @@ void validate(receiver::server_options& o) {
           "--jsonl FILE, or remove {}",
           it == o.origins.end() ? std::string() : it->second + ": ", key, key));
     }
+  }
+  if (o.jsonl && o.jsonl->path == "-" && o.jsonl_settings.durable) {
+    auto it = o.origins.find("jsonl.durable");
+    throw config_error(fmt::format(
+        "{}jsonl: durable: true needs a file: standard output cannot be made durable; give a "
+        "path, or durable: false",
+        it == o.origins.end() ? std::string() : it->second + ": "));
   }
   if (o.inform_ack == receiver::inform_ack_mode::durable) {
     const bool any = (o.jsonl && o.jsonl_settings.durable) ||

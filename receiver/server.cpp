@@ -39,6 +39,7 @@ pipeline::sink_runner_options make_runner_options(const sink_settings& s,
   r.queue_capacity = s.queue_capacity.value_or(global_capacity);
   r.overflow = s.overflow;
   r.block_timeout = s.block_timeout;
+  r.durable = s.durable;
   return r;
 }
 
@@ -132,8 +133,21 @@ int run_server(const server_options& options) {
                           : "; inform senders rediscover it");
   }
 
-  notification_receiver receiver(
-      metrics, accept, notification_receiver::options{options.inform_dedup_window}, usm.get());
+  notification_receiver::options receiver_options;
+  receiver_options.inform_dedup_window = options.inform_dedup_window;
+  receiver_options.durable_ack = options.inform_ack == inform_ack_mode::durable;
+  notification_receiver receiver(metrics, accept, receiver_options, usm.get());
+  {
+    std::string durable;
+    for (const auto& r : pipe.runners()) {
+      if (r->durable()) durable += (durable.empty() ? "" : ", ") + r->name();
+    }
+    if (receiver_options.durable_ack) {
+      spdlog::info("inform_ack durable: informs are acknowledged once durable in: {}", durable);
+    } else {
+      spdlog::info("inform_ack accepted: informs are acknowledged once queued for every sink");
+    }
+  }
 
   asio::io_context io(1);
   std::vector<std::unique_ptr<udp_listener>> listeners;
@@ -184,15 +198,21 @@ int run_server(const server_options& options) {
   signals.async_wait([&](boost::system::error_code ec, int signo) {
     if (ec) return;
     spdlog::info("received {}, stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
-    for (auto& l : listeners) l->close();
+    // Stop receiving, but keep the sockets open: acknowledgements that the durable sinks
+    // confirm while the queues drain still go out (below).
+    for (auto& l : listeners) l->stop_receiving();
     ticker.cancel();
     hangup.cancel();
     io.stop();
   });
   io.run();
 
-  // Staged shutdown: listeners are closed; write out what is queued, then flush.
+  // Staged shutdown: nothing is received any more; write out what is queued, then flush; send
+  // the acknowledgements confirmed meanwhile (posted to io by the runners); close the sockets.
   pipe.stop(options.shutdown_deadline);
+  io.restart();
+  io.poll();
+  for (auto& l : listeners) l->close();
   spdlog::info("stopped; counters: {}", summary_line(metrics));
   return 0;
 }

@@ -5,9 +5,10 @@ every stored event is whole (record, columns and varbinds agree), no more events
 were sent, and the next start recovers it and goes on. After a clean SIGTERM every inform that
 was acknowledged is stored.
 
-Informs are acknowledged once queued, not once committed (a durable acknowledgement mode is a
-later part of the pipeline work), so after SIGKILL an acknowledged inform may be missing; after
-SIGTERM none may."""
+Under the default inform_ack: accepted, informs are acknowledged once queued, not once
+committed, so after SIGKILL an acknowledged inform may be missing; after SIGTERM none may. Under
+inform_ack: durable an inform is acknowledged only after the SQLite transaction holding it
+committed, so even after SIGKILL every acknowledged inform is stored."""
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ import time
 import unittest
 
 import packets as P
+import v3_senders as V
 from harness import Trapsink, run_tool
 from sqlite_util import check_complete_rows, query, shell
 
@@ -116,10 +118,10 @@ class SqliteDurability(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def run_and_stop(self, base, sig, stream_for=0.7):
+    def run_and_stop(self, base, sig, stream_for=0.7, config=None):
         """Start serve on the database, stream for a while, send sig mid-stream, then stop the
         stream. Returns (stream, exit code)."""
-        ts = Trapsink("--community", "public", "--sqlite", self.db)
+        ts = Trapsink("--community", "public", "--sqlite", self.db, config=config)
         try:
             stream = Stream(ts.port, base)
             time.sleep(stream_for)
@@ -174,6 +176,56 @@ class SqliteDurability(unittest.TestCase):
         self.assertEqual(stream.tool_acked - stored_uptimes, set())
         self.assertLessEqual(len(records), stream.sent)
 
+    def test_sigkill_in_durable_mode_keeps_every_acknowledged_inform(self):
+        config = {"inform_ack": "durable"}
+        acked = set()
+        tool_acked = set()
+        for cycle in range(3):
+            stream, code = self.run_and_stop(70_000_000 + cycle * 10_000_000, signal.SIGKILL,
+                                             stream_for=1.0, config=config)
+            self.assertEqual(code, -signal.SIGKILL)
+            self.assertGreater(len(stream.acked), 0)
+            acked |= stream.acked
+            tool_acked |= stream.tool_acked
+            self.assertEqual(shell(self.db, "PRAGMA integrity_check"), "ok", f"cycle {cycle}")
+            records = check_complete_rows(self.db)
+            informs = [r for r in records if r["pdu"] == "inform"]
+            stored = {r["request_id"] for r in informs}
+            missing = acked - stored
+            print(f"durable cycle {cycle}: sent {stream.sent}, {len(stream.acked)} informs and "
+                  f"{len(stream.tool_acked)} snmpinform runs acknowledged, {len(records)} events "
+                  f"stored in all", flush=True)
+            self.assertEqual(missing, set(),
+                             f"cycle {cycle}: {len(missing)} acknowledged informs not stored")
+            self.assertEqual(tool_acked - {r.get("uptime") for r in informs}, set())
+            ids = [r["id"] for r in records]
+            self.assertEqual(len(ids), len(set(ids)))
+
+    def test_durable_informs_from_real_senders_of_every_version(self):
+        """Under inform_ack: durable, snmpinform (v2c and v3 authPriv) and PySNMP (v3) informs are
+        acknowledged (after the commit) and stored exactly once each."""
+        user = V.user_for("SHA-256", "AES")
+        config = {"inform_ack": "durable", "users": [user.config()]}
+        ts = Trapsink("--community", "public", "--sqlite", self.db, config=config)
+        try:
+            r = run_tool(["snmpinform", "-v", "2c", "-c", "public", "-r", "0", "-t", "5",
+                          f"127.0.0.1:{ts.port}", "501", "1.3.6.1.6.3.1.1.5.2"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = V.run(V.netsnmp_cmd(ts.port, user, inform=True, uptime=502, timeout=5))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = V.run(V.pysnmp_cmd(ts.port, user, inform=True, uptime=503, timeout=5))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            counters = ts.counters()
+            log = ts.log()
+        finally:
+            ts.close()
+        self.assertIn("inform_ack durable: informs are acknowledged once durable in: sqlite", log)
+        self.assertEqual(counters.get('trapsink_durable_informs_total{outcome="confirmed"}'), 3,
+                         counters)
+        self.assertIsNone(counters.get('trapsink_durable_informs_total{outcome="unconfirmed"}'))
+        records = check_complete_rows(self.db)
+        uptimes = sorted(r.get("uptime") for r in records if r["pdu"] == "inform")
+        self.assertEqual(uptimes, [501, 502, 503])
 
 if __name__ == "__main__":
     unittest.main()

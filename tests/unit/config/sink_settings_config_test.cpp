@@ -220,6 +220,13 @@ TEST_F(ConfigTest, InformAck) {
             std::string::npos);
 }
 
+TEST_F(ConfigTest, StandardOutputCannotBeDurable) {
+  EXPECT_EQ(validate_error(load("jsonl:\n  path: \"-\"\n  durable: true\n")),
+            at("3:12") +
+                "jsonl: durable: true needs a file: standard output cannot be made durable; "
+                "give a path, or durable: false");
+}
+
 TEST_F(ConfigTest, JsonlStandardOutputFromAFlagMeetsRotation) {
   // The file rotates; `--jsonl -` then points the output at standard output.
   auto o = load("jsonl:\n  path: out.jsonl\n  rotate_size: 4096\n");
