@@ -777,22 +777,7 @@ class loader {
   }
 
   std::chrono::milliseconds duration_value(const entry& e) const {
-    if (!e.value.IsScalar()) {
-      fail(mark(e), fmt::format("{}: expected a number of seconds or a duration like \"60s\", "
-                                "\"500ms\", \"2m\", got {}",
-                                e.key, kind_of(e.value)));
-    }
-    std::chrono::milliseconds d{};
-    try {
-      d = parse_duration(e.value.Scalar());
-    } catch (const config_error& x) {
-      fail(mark(e), fmt::format("{}: {}", e.key, x.what()));
-    }
-    if (d > max_duration) {
-      fail(mark(e), fmt::format("{}: {} is longer than a day (86400 seconds), the most accepted",
-                                e.key, e.value.Scalar()));
-    }
-    return d;
+    return bounded_duration(e, max_duration, "a day (86400 seconds)");
   }
 
   /// A list of strings with their positions; a single string counts as a list of one when

@@ -23,6 +23,8 @@
 #include "tests/bench/typical_trap.hpp"
 
 namespace {
+using trapsink::bench::temp_dir;
+using trapsink::bench::typical_record;
 namespace msg = trapsink::snmp::message;
 namespace fs = std::filesystem;
 using trapsink::pipeline::record;
@@ -31,33 +33,6 @@ using trapsink::pipeline::sinks::jsonl_options;
 using trapsink::pipeline::sinks::jsonl_sink;
 
 constexpr std::size_t batch_size = 512;
-
-record typical_record() {
-  msg::pdu p;
-  p.type = msg::pdu_type::snmpv2_trap;
-  p.request_id = 1234567;
-  p.varbinds = trapsink::bench::typical_linkdown_varbinds();
-  const trapsink::receiver::peer_info peer{"192.0.2.10", 50123, "udp",
-                                           boost::asio::ip::make_address("192.0.2.10")};
-  trapsink::receiver::build_error err{};
-  auto r = trapsink::receiver::build_record(msg::community_message{msg::version::v2c, "public", p},
-                                            peer, std::chrono::system_clock::now(), err);
-  r.id = trapsink::pipeline::make_record_id(r.time);
-  return r;
-}
-
-struct temp_dir {
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "trapsink-bench-jsonl-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path path;
-};
 
 /// 64 distinct records (distinct ids and sources), reused round robin.
 std::vector<record_ptr> sample_records() {
@@ -73,7 +48,7 @@ std::vector<record_ptr> sample_records() {
 }
 
 void write_batches(benchmark::State& state, jsonl_options options) {
-  temp_dir dir;
+  temp_dir dir("trapsink-bench-jsonl");
   options.path = (dir.path / "events.jsonl").string();
   jsonl_sink sink(options);
   const auto samples = sample_records();
@@ -115,7 +90,7 @@ BENCHMARK(BM_jsonl_write_512_rotate_gzip)->Unit(benchmark::kMicrosecond)->UseRea
 /// Through a sink_runner: this thread pushes (as a receive shard would), the runner's thread
 /// batches and writes. One iteration = 65,536 records pushed and written.
 void BM_jsonl_runner(benchmark::State& state) {
-  temp_dir dir;
+  temp_dir dir("trapsink-bench-jsonl");
   jsonl_options options;
   options.path = (dir.path / "events.jsonl").string();
   trapsink::core::metrics_registry metrics;

@@ -22,6 +22,8 @@
 #include "tests/bench/typical_trap.hpp"
 
 namespace {
+using trapsink::bench::temp_dir;
+using trapsink::bench::typical_record;
 namespace msg = trapsink::snmp::message;
 namespace fs = std::filesystem;
 using trapsink::pipeline::record;
@@ -32,35 +34,8 @@ using trapsink::pipeline::sinks::sqlite_synchronous;
 
 constexpr std::size_t batch_size = 512;
 
-/// A typical record as the receiver builds it from the linkDown trap.
-record typical_record() {
-  msg::pdu p;
-  p.type = msg::pdu_type::snmpv2_trap;
-  p.request_id = 1234567;
-  p.varbinds = trapsink::bench::typical_linkdown_varbinds();
-  const trapsink::receiver::peer_info peer{"192.0.2.10", 50123, "udp",
-                                           boost::asio::ip::make_address("192.0.2.10")};
-  trapsink::receiver::build_error err{};
-  return trapsink::receiver::build_record(msg::community_message{msg::version::v2c, "public", p},
-                                          peer, std::chrono::system_clock::now(), err);
-}
-
-/// A temporary directory for one benchmark's database, removed afterwards.
-struct temp_dir {
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "trapsink-bench-sqlite-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path path;
-};
-
 void run(benchmark::State& state, sqlite_options options) {
-  temp_dir dir;
+  temp_dir dir("trapsink-bench-sqlite");
   options.path = (dir.path / "events.db").string();
   sqlite_sink sink(options);
   const record base = typical_record();

@@ -25,6 +25,17 @@ inline std::vector<std::byte> bytes(std::string_view hex) {
   return out;
 }
 
+/// The message validate() refuses `o` with (a test failure if it accepts it).
+inline std::string validate_error(receiver::server_options o) {
+  try {
+    validate(o);
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "validated";
+  return {};
+}
+
 /// A fixture with its own scratch directory (removed afterwards).
 class ConfigTest : public ::testing::Test {
  protected:

@@ -15,16 +15,6 @@ using namespace std::chrono_literals;
 using overflow = pipeline::sink_runner_options::overflow_policy;
 using fsync_policy = pipeline::sinks::jsonl_options::fsync_policy;
 
-std::string validate_error(receiver::server_options o) {
-  try {
-    validate(o);
-  } catch (const config_error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "validated";
-  return {};
-}
-
 TEST_F(ConfigTest, JsonlMapWithEveryKey) {
   auto o = load(R"(jsonl:
   path: /var/log/trapsink/records.jsonl

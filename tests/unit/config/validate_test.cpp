@@ -16,16 +16,6 @@ using snmp::usm::key_source;
 using snmp::usm::priv_protocol;
 using snmp::usm::user_config;
 
-std::string validate_error(receiver::server_options o) {
-  try {
-    validate(o);
-  } catch (const config_error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "validated";
-  return {};
-}
-
 user_config localized_user() {
   user_config u;
   u.name = "loc";
