@@ -13,8 +13,11 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <optional>
 #include <span>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "config/netsnmp_users.hpp"
 #include "config/parse_util.hpp"
@@ -32,11 +35,11 @@ using snmp::usm::security_level;
 using snmp::usm::user_config;
 
 // clang-format off
-constexpr std::array<std::string_view, 20> top_keys{
-    "listen", "communities", "any_community", "jsonl", "sqlite", "kafka", "queue_capacity",
-    "inform_ack", "inform_dedup_window", "shutdown_deadline", "engine_id", "state_dir",
-    "key_cache_size", "remote_engine_limit", "users_from", "users", "routes", "default_sinks",
-    "dedup", "rate_limit"};
+constexpr std::array<std::string_view, 21> top_keys{
+    "listen", "communities", "any_community", "jsonl", "sqlite", "kafka", "sinks",
+    "queue_capacity", "inform_ack", "inform_dedup_window", "shutdown_deadline", "engine_id",
+    "state_dir", "key_cache_size", "remote_engine_limit", "users_from", "users", "routes",
+    "default_sinks", "dedup", "rate_limit"};
 // clang-format on
 constexpr std::array<std::string_view, 5> route_keys{"name", "match", "sinks", "drop", "continue"};
 constexpr std::array<std::string_view, 6> match_keys{"source", "version", "community",
@@ -57,6 +60,17 @@ constexpr std::array<std::string_view, 8> sqlite_keys{
 constexpr std::array<std::string_view, 10> jsonl_keys{
     "path",  "rotate_size",    "rotate_interval", "keep",          "compress",
     "fsync", "queue_capacity", "overflow",        "block_timeout", "durable"};
+/// The keys of a `sinks:` item: name and type, then those of the type's top-level map.
+template <std::size_t N>
+constexpr std::array<std::string_view, N + 2> with_name_and_type(
+    const std::array<std::string_view, N>& keys) {
+  std::array<std::string_view, N + 2> out{"name", "type"};
+  for (std::size_t i = 0; i < N; ++i) out[i + 2] = keys[i];
+  return out;
+}
+constexpr auto named_kafka_keys = with_name_and_type(kafka_keys);
+constexpr auto named_sqlite_keys = with_name_and_type(sqlite_keys);
+constexpr auto named_jsonl_keys = with_name_and_type(jsonl_keys);
 /// The jsonl keys that need a file (not standard output).
 constexpr std::array<std::string_view, 5> jsonl_file_keys{"rotate_size", "rotate_interval", "keep",
                                                           "compress", "fsync"};
@@ -189,6 +203,8 @@ class loader {
       apply_sqlite(e);
     } else if (k == "kafka") {
       apply_kafka(e);
+    } else if (k == "sinks") {
+      apply_sinks(e);
     } else if (k == "routes") {
       apply_routes(e);
     } else if (k == "default_sinks") {
@@ -356,36 +372,8 @@ class loader {
       sq.path = string_value(e);
       note("sqlite.path", mark(e));
     } else if (e.value.IsMap()) {
-      const auto fields = collect(e.value, " in sqlite", sqlite_keys);
-      const entry* path = find(fields, "path");
-      if (path == nullptr) {
-        fail(mark(e),
-             "sqlite: the map needs 'path' (the database file, e.g. "
-             "/var/lib/trapsink/events.db)");
-      }
-      sq.path = string_value(*path);
-      note("sqlite.path", mark(*path));
-      if (const entry* age = find(fields, "retention_age")) {
-        sq.retention_age = long_duration_value(*age);
-      }
-      if (const entry* rows = find(fields, "retention_rows")) {
-        sq.retention_rows = integer_value(
-            *rows, 0, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
-      }
-      if (const entry* sync = find(fields, "synchronous")) {
-        const std::string v = string_value(*sync);
-        if (detail::iequals(v, "normal")) {
-          sq.synchronous = pipeline::sinks::sqlite_synchronous::normal;
-        } else if (detail::iequals(v, "full")) {
-          sq.synchronous = pipeline::sinks::sqlite_synchronous::full;
-        } else {
-          fail(mark(*sync), fmt::format("synchronous: '{}' is not normal or full (normal: a "
-                                        "kill never loses a commit, a power loss may lose the "
-                                        "last ones; full: an fsync per batch)",
-                                        v));
-        }
-      }
-      apply_sink_settings(fields, o_.sqlite_settings);
+      sqlite_map(collect(e.value, " in sqlite", sqlite_keys), mark(e), "sqlite", "sqlite", sq,
+                 o_.sqlite_settings);
     } else {
       fail(mark(e), fmt::format("sqlite: expected a database path or a map {{path: ..., "
                                 "retention_age: 30d, ...}}, got {}",
@@ -393,6 +381,44 @@ class loader {
     }
     if (sq.path.empty()) fail(mark(e), "sqlite: the database path is empty");
     o_.sqlite = std::move(sq);
+  }
+
+  /// The keys of a SQLite sink's map (the top-level `sqlite` or a `sinks:` item) into sq and st.
+  /// label names the sink in messages ("sqlite", "sink 'store'"); origin is the prefix of the
+  /// keys noted in server_options::origins ("sqlite", "sinks.store"); where is the map's place.
+  void sqlite_map(const std::vector<entry>& fields, const YAML::Mark& where,
+                  const std::string& label, const std::string& origin,
+                  pipeline::sinks::sqlite_options& sq, receiver::sink_settings& st) {
+    const entry* path = find(fields, "path");
+    if (path == nullptr) {
+      fail(where, fmt::format("{}: the map needs 'path' (the database file, e.g. "
+                              "/var/lib/trapsink/events.db)",
+                              label));
+    }
+    sq.path = string_value(*path);
+    if (sq.path.empty()) fail(mark(*path), fmt::format("{}: the database path is empty", label));
+    note(origin + ".path", mark(*path));
+    if (const entry* age = find(fields, "retention_age")) {
+      sq.retention_age = long_duration_value(*age);
+    }
+    if (const entry* rows = find(fields, "retention_rows")) {
+      sq.retention_rows = integer_value(
+          *rows, 0, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+    }
+    if (const entry* sync = find(fields, "synchronous")) {
+      const std::string v = string_value(*sync);
+      if (detail::iequals(v, "normal")) {
+        sq.synchronous = pipeline::sinks::sqlite_synchronous::normal;
+      } else if (detail::iequals(v, "full")) {
+        sq.synchronous = pipeline::sinks::sqlite_synchronous::full;
+      } else {
+        fail(mark(*sync), fmt::format("synchronous: '{}' is not normal or full (normal: a "
+                                      "kill never loses a commit, a power loss may lose the "
+                                      "last ones; full: an fsync per batch)",
+                                      v));
+      }
+    }
+    apply_sink_settings(fields, origin, st);
   }
 
   /// `kafka`: a map {brokers, topic, key, headers, properties, delivery_wait, flush_timeout,
@@ -404,10 +430,20 @@ class loader {
                                 kind_of(e.value)));
     }
     pipeline::sinks::kafka_options ko;
-    const auto fields = collect(e.value, " in kafka", kafka_keys);
+    kafka_map(collect(e.value, " in kafka", kafka_keys), mark(e), "kafka", "kafka", ko,
+              o_.kafka_settings);
+    o_.kafka = std::move(ko);
+  }
+
+  /// The keys of a Kafka sink's map into ko and st (label, origin, where: as sqlite_map).
+  void kafka_map(const std::vector<entry>& fields, const YAML::Mark& where,
+                 const std::string& label, const std::string& origin,
+                 pipeline::sinks::kafka_options& ko, receiver::sink_settings& st) {
     const entry* brokers = find(fields, "brokers");
     if (brokers == nullptr) {
-      fail(mark(e), "kafka: the map needs 'brokers' (bootstrap servers, e.g. 127.0.0.1:9092)");
+      fail(where, fmt::format("{}: the map needs 'brokers' (bootstrap servers, e.g. "
+                              "127.0.0.1:9092)",
+                              label));
     }
     ko.brokers = string_value(*brokers);
     if (const entry* f = find(fields, "topic")) ko.topic = string_value(*f);
@@ -417,7 +453,7 @@ class loader {
     if (const entry* f = find(fields, "flush_timeout")) ko.flush_timeout = duration_value(*f);
     if (const entry* f = find(fields, "spool_dir")) {
       ko.spool_dir = string_value(*f);
-      note("kafka.spool_dir", mark(*f));
+      note(origin + ".spool_dir", mark(*f));
     }
     if (const entry* f = find(fields, "spool_max_bytes")) {
       ko.spool_max_bytes = integer_value(*f, 1024 * 1024, std::uint64_t{1} << 50);
@@ -436,7 +472,7 @@ class loader {
         }
         ko.properties[k.Scalar()] = v.Scalar();
         property_marks[k.Scalar()] = v.Mark().is_null() ? k.Mark() : v.Mark();
-        note("kafka.properties." + k.Scalar(), property_marks[k.Scalar()]);
+        note(origin + ".properties." + k.Scalar(), property_marks[k.Scalar()]);
       }
     }
     try {
@@ -444,14 +480,13 @@ class loader {
     } catch (const std::exception& x) {
       // Point at the property the message names ("kafka sink: property 'NAME': ..."), if any.
       const std::string what = x.what();
-      YAML::Mark where = mark(e);
+      YAML::Mark at_mark = where;
       for (const auto& [name, m] : property_marks) {
-        if (what.find("property '" + name + "'") != std::string::npos) where = m;
+        if (what.find("property '" + name + "'") != std::string::npos) at_mark = m;
       }
-      fail(where, what);
+      fail(at_mark, what);
     }
-    apply_sink_settings(fields, o_.kafka_settings);
-    o_.kafka = std::move(ko);
+    apply_sink_settings(fields, origin, st);
   }
 
   /// `jsonl`: a path ("-": standard output; "none": off), or a map {path, rotate_size,
@@ -475,15 +510,25 @@ class loader {
                                 "rotate_size: ..., ...}}, got {}",
                                 kind_of(e.value)));
     }
-    const auto fields = collect(e.value, " in jsonl", jsonl_keys);
     pipeline::sinks::jsonl_options j;
+    jsonl_map(collect(e.value, " in jsonl", jsonl_keys), "jsonl", j, o_.jsonl_settings);
+    o_.jsonl = std::move(j);
+  }
+
+  /// The keys of a JSON-lines sink's map into j and st (origin: as sqlite_map). A path not
+  /// given leaves j.path as it is.
+  void jsonl_map(const std::vector<entry>& fields, const std::string& origin,
+                 pipeline::sinks::jsonl_options& j, receiver::sink_settings& st) {
     if (const entry* f = find(fields, "path")) {
       j.path = string_value(*f);
       if (j.path.empty()) fail(mark(*f), "path: give a file path, or \"-\" for standard output");
       if (j.path == receiver::jsonl_disabled) {
-        fail(mark(*f), "path: to turn JSON lines off write 'jsonl: none' (not a map)");
+        fail(mark(*f), origin == "jsonl"
+                           ? "path: to turn JSON lines off write 'jsonl: none' (not a map)"
+                           : "path: 'none' is not a file; to turn this sink off remove it from "
+                             "sinks");
       }
-      note("jsonl.path", mark(*f));
+      note(origin + ".path", mark(*f));
     }
     if (j.path == "-") {
       for (auto key : jsonl_file_keys) {
@@ -497,7 +542,7 @@ class loader {
     }
     if (const entry* f = find(fields, "rotate_size")) {
       j.rotate_size = integer_value(*f, 0, max_rotate_size);
-      note("jsonl.rotate_size", mark(*f));
+      note(origin + ".rotate_size", mark(*f));
     }
     if (const entry* f = find(fields, "rotate_interval")) {
       const auto d = bounded_duration(*f, max_rotate_interval, "366d");
@@ -507,14 +552,14 @@ class loader {
                                    f->value.Scalar()));
       }
       j.rotate_interval = std::chrono::duration_cast<std::chrono::seconds>(d);
-      note("jsonl.rotate_interval", mark(*f));
+      note(origin + ".rotate_interval", mark(*f));
     }
     if (const entry* f = find(fields, "keep")) {
       j.keep = static_cast<std::size_t>(integer_value(*f, 1, max_keep));
     }
     if (const entry* f = find(fields, "compress")) {
       j.compress = bool_value(*f);
-      note("jsonl.compress", mark(*f));
+      note(origin + ".compress", mark(*f));
     }
     if (const entry* f = find(fields, "fsync")) {
       const std::string v = string_value(*f);
@@ -527,16 +572,103 @@ class loader {
                                    "every batch)",
                                    v));
       }
-      note("jsonl.fsync", mark(*f));
+      note(origin + ".fsync", mark(*f));
     }
-    apply_sink_settings(fields, o_.jsonl_settings);
-    if (const entry* f = find(fields, "durable")) note("jsonl.durable", mark(*f));
-    o_.jsonl = std::move(j);
+    apply_sink_settings(fields, origin, st);
+  }
+
+  /// `sinks`: a list of named sinks {name, type, and the keys of that type's map}. Replaces
+  /// the list. Names are unique within it (validate() compares them with the top-level sinks,
+  /// which flags may still turn on, and compares the files the sinks write).
+  void apply_sinks(const entry& e) {
+    if (!e.value.IsSequence()) {
+      fail(mark(e), fmt::format("sinks: expected a list of sinks (- name: ..., type: jsonl, "
+                                "sqlite or kafka, ...), got {}",
+                                kind_of(e.value)));
+    }
+    o_.sinks.clear();
+    std::map<std::string, YAML::Mark> seen;
+    for (const auto& item : e.value) o_.sinks.push_back(load_sink(e, item, seen));
+  }
+
+  receiver::named_sink load_sink(const entry& list, const YAML::Node& item,
+                                 std::map<std::string, YAML::Mark>& seen) {
+    if (!item.IsMap()) {
+      fail(item.Mark().is_null() ? mark(list) : item.Mark(),
+           fmt::format("sinks: each sink is a map {{name: ..., type: jsonl, sqlite or kafka, "
+                       "...}}, not {}",
+                       kind_of(item)));
+    }
+    // The type decides which keys are known: find it first.
+    std::optional<entry> type;
+    for (auto it = item.begin(); it != item.end() && !type; ++it) {
+      const YAML::Node k = it->first;
+      if (k.IsScalar() && k.Scalar() == "type") type = entry{"type", k, it->second};
+    }
+    if (!type) fail(item.Mark(), "sinks: a sink needs 'type' (jsonl, sqlite or kafka)");
+    const std::string t = string_value(*type);
+    std::span<const std::string_view> keys;
+    if (t == "jsonl") {
+      keys = named_jsonl_keys;
+    } else if (t == "sqlite") {
+      keys = named_sqlite_keys;
+    } else if (t == "kafka") {
+      keys = named_kafka_keys;
+    } else {
+      fail(mark(*type), fmt::format("type: '{}' is not jsonl, sqlite or kafka", t));
+    }
+    const auto fields = collect(item, fmt::format(" in a {} sink", t), keys);
+    const entry* name_entry = find(fields, "name");
+    if (name_entry == nullptr) {
+      fail(item.Mark(), "sinks: a sink needs 'name' (what routes and default_sinks call it)");
+    }
+    receiver::named_sink ns;
+    ns.name = string_value(*name_entry);
+    const bool name_ok =
+        !ns.name.empty() && std::all_of(ns.name.begin(), ns.name.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' ||
+                 c == '-';
+        });
+    if (!name_ok) {
+      fail(mark(*name_entry), fmt::format("name: '{}' is not a sink name; use letters, digits, "
+                                          "'_', '.' and '-'",
+                                          ns.name));
+    }
+    if (auto it = seen.find(ns.name); it != seen.end()) {
+      fail(mark(*name_entry), fmt::format("name: sink '{}' is given twice (first on line {}); "
+                                          "give each sink its own name",
+                                          ns.name, it->second.line + 1));
+    }
+    seen.emplace(ns.name, mark(*name_entry));
+    const std::string label = fmt::format("sink '{}'", ns.name);
+    const std::string origin = "sinks." + ns.name;
+    note(origin + ".name", mark(*name_entry));
+    ns.settings = receiver::default_sink_settings(t);
+    if (t == "jsonl") {
+      if (find(fields, "path") == nullptr) {
+        fail(item.Mark(), fmt::format("{}: a jsonl sink needs 'path' (the file, or \"-\" for "
+                                      "standard output)",
+                                      label));
+      }
+      pipeline::sinks::jsonl_options j;
+      jsonl_map(fields, origin, j, ns.settings);
+      ns.options = std::move(j);
+    } else if (t == "sqlite") {
+      pipeline::sinks::sqlite_options sq;
+      sqlite_map(fields, item.Mark(), label, origin, sq, ns.settings);
+      ns.options = std::move(sq);
+    } else {
+      pipeline::sinks::kafka_options ko;
+      kafka_map(fields, item.Mark(), label, origin, ko, ns.settings);
+      ns.options = std::move(ko);
+    }
+    return ns;
   }
 
   /// The runner keys of a sink map: queue_capacity, overflow, block_timeout, durable. Keys not
   /// given keep s's values.
-  void apply_sink_settings(const std::vector<entry>& fields, receiver::sink_settings& s) const {
+  void apply_sink_settings(const std::vector<entry>& fields, const std::string& origin,
+                           receiver::sink_settings& s) {
     if (const entry* f = find(fields, "queue_capacity")) {
       s.queue_capacity = static_cast<std::size_t>(integer_value(*f, 1, max_queue_capacity));
     }
@@ -556,7 +688,10 @@ class loader {
     if (const entry* f = find(fields, "block_timeout")) {
       s.block_timeout = bounded_duration(*f, max_block_timeout, "60s");
     }
-    if (const entry* f = find(fields, "durable")) s.durable = bool_value(*f);
+    if (const entry* f = find(fields, "durable")) {
+      s.durable = bool_value(*f);
+      note(origin + ".durable", mark(*f));
+    }
   }
 
   /// Remember where the file set a value (server_options::origins).
@@ -1071,17 +1206,95 @@ void apply_config_file(const std::string& path, receiver::server_options& o) {
   loader(path, o).load(*text);
 }
 
+namespace {
+
+/// The most sinks that can be on (the router keeps one bit per sink).
+constexpr std::size_t max_sinks = 64;
+
+/// "FILE:LINE:COL: " where the configuration file set key, or "" (a flag, or a default).
+std::string origin_of(const receiver::server_options& o, const std::string& key) {
+  auto it = o.origins.find(key);
+  return it == o.origins.end() ? std::string() : it->second + ": ";
+}
+
+/// A path as compared between sinks: absolute, symbolic links resolved as far as they exist.
+std::string comparable_path(const std::string& path) {
+  if (path == "-") return path;
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(path, ec);
+  if (ec) p = std::filesystem::absolute(path, ec).lexically_normal();
+  if (!p.has_filename() && p != p.root_path()) p = p.parent_path();  // "spool/" is "spool"
+  return p.string();
+}
+
+/// Two sinks must not write the same JSON-lines file (or both standard output), the same SQLite
+/// database or the same Kafka spool directory.
+void check_shared_files(const receiver::server_options& o) {
+  struct target {
+    std::string_view what;  // "JSON-lines file", ...
+    std::string path;       // as configured
+    std::string sink;       // its name
+    std::string key;        // its origins key
+  };
+  std::vector<target> targets;
+  if (o.jsonl) targets.push_back({"JSON-lines file", o.jsonl->path, "jsonl", "jsonl.path"});
+  if (o.sqlite) targets.push_back({"SQLite database", o.sqlite->path, "sqlite", "sqlite.path"});
+  if (o.kafka && !o.kafka->spool_dir.empty()) {
+    targets.push_back({"Kafka spool directory", o.kafka->spool_dir, "kafka", "kafka.spool_dir"});
+  }
+  for (const auto& ns : o.sinks) {
+    const std::string prefix = "sinks." + ns.name;
+    if (const auto* j = std::get_if<pipeline::sinks::jsonl_options>(&ns.options)) {
+      targets.push_back({"JSON-lines file", j->path, ns.name, prefix + ".path"});
+    } else if (const auto* sq = std::get_if<pipeline::sinks::sqlite_options>(&ns.options)) {
+      targets.push_back({"SQLite database", sq->path, ns.name, prefix + ".path"});
+    } else if (const auto* k = std::get_if<pipeline::sinks::kafka_options>(&ns.options);
+               k != nullptr && !k->spool_dir.empty()) {
+      targets.push_back({"Kafka spool directory", k->spool_dir, ns.name, prefix + ".spool_dir"});
+    }
+  }
+  std::vector<std::string> compared;
+  for (const auto& t : targets) compared.push_back(comparable_path(t.path));
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    for (std::size_t k = 0; k < i; ++k) {
+      if (targets[i].what != targets[k].what || compared[i] != compared[k]) continue;
+      throw config_error(fmt::format(
+          "{}sink '{}': the {} '{}' is also used by sink '{}'; give each sink its own{}",
+          origin_of(o, targets[i].key), targets[i].sink, targets[i].what, targets[i].path,
+          targets[k].sink,
+          targets[i].path == "-" ? " (only one JSON-lines sink can write to standard output)"
+                                 : ""));
+    }
+  }
+}
+
+}  // namespace
+
 void validate(receiver::server_options& o) {
   if (o.listeners.empty()) {
     throw config_error(
         "no listen address: give at least one (--listen udp:ADDR:PORT, or 'listen:' in the "
         "configuration file)");
   }
-  // Routes may only name sinks that are on: jsonl (unless none), sqlite, kafka.
+  // Routes may only name sinks that are on: jsonl (unless none), sqlite, kafka, the named ones.
   std::vector<std::string> sinks;
   if (o.jsonl) sinks.emplace_back("jsonl");
   if (o.sqlite) sinks.emplace_back("sqlite");
   if (o.kafka) sinks.emplace_back("kafka");
+  for (const auto& ns : o.sinks) {
+    if (std::find(sinks.begin(), sinks.end(), ns.name) != sinks.end()) {
+      throw config_error(fmt::format(
+          "{}sinks: the name '{}' is taken by the top-level '{}' sink, which is on; give the "
+          "named sink another name",
+          origin_of(o, "sinks." + ns.name + ".name"), ns.name, ns.name));
+    }
+    sinks.push_back(ns.name);
+  }
+  if (sinks.size() > max_sinks) {
+    throw config_error(
+        fmt::format("{} sinks are on; at most {} are supported", sinks.size(), max_sinks));
+  }
+  check_shared_files(o);
   auto check = [&](const std::vector<std::string>& names, const std::string& where) {
     for (const auto& n : names) {
       if (std::find(sinks.begin(), sinks.end(), n) == sinks.end()) {
@@ -1092,10 +1305,11 @@ void validate(receiver::server_options& o) {
   };
   for (const auto& r : o.pipeline.routes) check(r.sinks, "route '" + r.name + "'");
   if (o.pipeline.default_sinks) check(*o.pipeline.default_sinks, "default_sinks");
-  if (!o.jsonl && !o.sqlite && !o.kafka) {
+  if (sinks.empty()) {
     throw config_error(
         "no output: JSON lines are turned off (jsonl: none) and neither a SQLite database nor "
-        "Kafka is given; give --sqlite FILE, --kafka-brokers HOST:PORT or a --jsonl file");
+        "Kafka nor a named sink (sinks:) is given; give --sqlite FILE, --kafka-brokers "
+        "HOST:PORT or a --jsonl file");
   }
   if (o.jsonl && o.jsonl->path == "-") {
     // The loader refuses these next to path "-"; --jsonl - can still meet them.
@@ -1120,10 +1334,21 @@ void validate(receiver::server_options& o) {
         "path, or durable: false",
         it == o.origins.end() ? std::string() : it->second + ": "));
   }
+  for (const auto& ns : o.sinks) {
+    const auto* j = std::get_if<pipeline::sinks::jsonl_options>(&ns.options);
+    if (j != nullptr && j->path == "-" && ns.settings.durable) {
+      throw config_error(fmt::format(
+          "{}sink '{}': durable: true needs a file: standard output cannot be made durable; give "
+          "a path, or durable: false",
+          origin_of(o, "sinks." + ns.name + ".durable"), ns.name));
+    }
+  }
   if (o.inform_ack == receiver::inform_ack_mode::durable) {
-    const bool any = (o.jsonl && o.jsonl_settings.durable) ||
-                     (o.sqlite && o.sqlite_settings.durable) ||
-                     (o.kafka && o.kafka_settings.durable);
+    const bool any =
+        (o.jsonl && o.jsonl_settings.durable) || (o.sqlite && o.sqlite_settings.durable) ||
+        (o.kafka && o.kafka_settings.durable) ||
+        std::any_of(o.sinks.begin(), o.sinks.end(),
+                    [](const receiver::named_sink& ns) { return ns.settings.durable; });
     if (!any) {
       throw config_error(fmt::format(
           "inform_ack: durable, but no sink that is on (on: {}) has durable: true; mark one "
@@ -1236,28 +1461,27 @@ std::string describe(const receiver::server_options& o) {
     out += fmt::format("communities: {} accepted{}\n", cs.size(),
                        restricted > 0 ? fmt::format(" ({} with allow_from)", restricted) : "");
   }
-  if (!o.jsonl) {
-    out += "jsonl: none (off)\n";
-  } else if (o.jsonl->path == "-") {
-    out += "jsonl: - (standard output)\n";
-  } else {
-    out += fmt::format("jsonl: {} ({})\n", o.jsonl->path,
-                       pipeline::sinks::describe_file_options(*o.jsonl));
-  }
-  if (o.sqlite) {
-    const auto& sq = *o.sqlite;
-    out +=
-        fmt::format("sqlite: {} (synchronous {}; retention: {})\n", sq.path,
-                    pipeline::sinks::name(sq.synchronous), pipeline::sinks::describe_retention(sq));
-  } else {
-    out += "sqlite: none\n";
-  }
-  if (o.kafka) {
-    out +=
-        fmt::format("kafka: brokers {} topic {} key {}{}\n", o.kafka->brokers, o.kafka->topic,
-                    o.kafka->key, o.kafka->spool_dir.empty() ? "" : " spool " + o.kafka->spool_dir);
-  } else {
-    out += "kafka: none\n";
+  // What each kind of sink writes to.
+  auto output = [](const auto& opts) -> std::string {
+    using T = std::decay_t<decltype(opts)>;
+    if constexpr (std::is_same_v<T, pipeline::sinks::jsonl_options>) {
+      if (opts.path == "-") return "- (standard output)";
+      return fmt::format("{} ({})", opts.path, pipeline::sinks::describe_file_options(opts));
+    } else if constexpr (std::is_same_v<T, pipeline::sinks::sqlite_options>) {
+      return fmt::format("{} (synchronous {}; retention: {})", opts.path,
+                         pipeline::sinks::name(opts.synchronous),
+                         pipeline::sinks::describe_retention(opts));
+    } else {
+      return fmt::format("brokers {} topic {} key {}{}", opts.brokers, opts.topic, opts.key,
+                         opts.spool_dir.empty() ? "" : " spool " + opts.spool_dir);
+    }
+  };
+  out += fmt::format("jsonl: {}\n", o.jsonl ? output(*o.jsonl) : "none (off)");
+  out += fmt::format("sqlite: {}\n", o.sqlite ? output(*o.sqlite) : "none");
+  out += fmt::format("kafka: {}\n", o.kafka ? output(*o.kafka) : "none");
+  for (const auto& ns : o.sinks) {
+    out += fmt::format("sink {} ({}): {}\n", ns.name, receiver::type_name(ns),
+                       std::visit(output, ns.options));
   }
   out += fmt::format("queue_capacity: {}, inform_dedup_window: {}, shutdown_deadline: {}\n",
                      o.queue_capacity, seconds_text(o.inform_dedup_window),
@@ -1274,6 +1498,7 @@ std::string describe(const receiver::server_options& o) {
   if (o.jsonl) queue("jsonl", o.jsonl_settings);
   if (o.sqlite) queue("sqlite", o.sqlite_settings);
   if (o.kafka) queue("kafka", o.kafka_settings);
+  for (const auto& ns : o.sinks) queue(ns.name, ns.settings);
   out += fmt::format("inform_ack: {}\n", receiver::name(o.inform_ack));
   if (o.engine_id) {
     out += fmt::format("engine_id: {}\n", detail::to_hex(*o.engine_id));

@@ -29,7 +29,9 @@ class config_error : public std::runtime_error {
 /// Does not run validate(): call it once the flags are applied too.
 void apply_config_file(const std::string& path, receiver::server_options& o);
 
-/// Whole-configuration checks, after the file and the flags: at least one listener; unique user
+/// Whole-configuration checks, after the file and the flags: at least one listener; at least one
+/// sink, named sinks' names not those of top-level sinks that are on, no two sinks writing the
+/// same file, database or spool directory, routes naming only sinks that are on; unique user
 /// names; every user's privacy protocol usable in this process (loads OpenSSL's legacy provider
 /// when a user has DES or 3DES), so a cipher is refused at configuration time, never at packet
 /// time; localized keys have an engine ID they belong to. Throws config_error.
@@ -48,15 +50,17 @@ std::chrono::milliseconds parse_duration(std::string_view text);
 /// without creating anything: the JSON-lines file can be written (or created, and with rotation
 /// files renamed, in its directory); the SQLite database's directory exists and is writable
 /// (and an existing database file is readable and writable; it is not opened); the Kafka spool
-/// directory exists or can be created. (The Kafka configuration itself — librdkafka properties,
-/// templates — is built, without a producer, by apply_config_file and validate.) One message
-/// per problem, "ORIGIN: key: reason"
-/// with ORIGIN the FILE:LINE:COL where the configuration file set the value
-/// (server_options::origins), or "key: reason" when a flag set it. Empty: nothing found.
+/// directory exists or can be created; the same for every named sink (`sinks:`, keys
+/// "sinks.NAME.path" and "sinks.NAME.spool_dir"). (The Kafka configuration itself — librdkafka
+/// properties, templates — is built, without a producer, by apply_config_file and validate.)
+/// One message per problem, "ORIGIN: key: reason" with ORIGIN the FILE:LINE:COL where the
+/// configuration file set the value (server_options::origins), or "key: reason" when a flag set it.
+/// Empty: nothing found.
 std::vector<std::string> check_outputs(const receiver::server_options& o);
 
-/// A short human summary (several lines, each ending in '\n'): listeners, communities, output,
-/// engine ID, users with name, protocols and minimum level. Never a secret.
+/// A short human summary (several lines, each ending in '\n'): listeners, communities, outputs
+/// (the named sinks too) and their queues, engine ID, users with name, protocols and minimum
+/// level. Never a secret.
 std::string describe(const receiver::server_options& o);
 
 }  // namespace trapsink::config

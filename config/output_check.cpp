@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <system_error>
+#include <variant>
 #include <vector>
 
 #include "config/config.hpp"
@@ -75,38 +76,54 @@ std::string file_problem(const std::string& file, int mode, bool& exists) {
   return {};
 }
 
+/// A JSON-lines file: it can be written, or created (and with rotation renamed) in its directory.
+std::string jsonl_problem(const pipeline::sinks::jsonl_options& j) {
+  bool exists = false;
+  std::string why = file_problem(j.path, W_OK, exists);
+  // A new file is created in the directory; rotation renames files in it.
+  const bool rotates = j.rotate_size > 0 || j.rotate_interval.count() > 0;
+  if (why.empty() && (!exists || rotates)) why = directory_problem(directory_of(j.path));
+  return why;
+}
+
+/// A SQLite database: not created here, only whether it could be. SQLite also creates PATH-wal
+/// and PATH-shm beside it, so the directory must be writable either way.
+std::string sqlite_problem(const pipeline::sinks::sqlite_options& sq) {
+  bool exists = false;
+  std::string why = file_problem(sq.path, R_OK | W_OK, exists);
+  if (why.empty()) why = directory_problem(directory_of(sq.path));
+  return why;
+}
+
+/// The Kafka spool directory, created (one level) when absent. (The librdkafka configuration
+/// was built, without a producer, which would start connecting, when the configuration was
+/// loaded and validated: a refused property never gets here.)
+std::string spool_problem(const pipeline::sinks::kafka_options& k) {
+  if (k.spool_dir.empty()) return {};
+  fs::path p = fs::path(k.spool_dir).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();  // "spool/" is "spool"
+  std::error_code ec;
+  return fs::exists(p, ec) ? directory_problem(p) : directory_problem(directory_of(p.string()));
+}
+
 }  // namespace
 
 std::vector<std::string> check_outputs(const receiver::server_options& o) {
   problems found(o);
-  if (o.jsonl && o.jsonl->path != "-") {
-    const auto& j = *o.jsonl;
-    bool exists = false;
-    std::string why = file_problem(j.path, W_OK, exists);
-    // A new file is created in the directory; rotation renames files in it.
-    const bool rotates = j.rotate_size > 0 || j.rotate_interval.count() > 0;
-    if (why.empty() && (!exists || rotates)) why = directory_problem(directory_of(j.path));
-    if (!why.empty()) found.add("jsonl.path", why);
-  }
-  if (o.sqlite) {
-    // The database is not created here: only whether it could be. SQLite also creates
-    // PATH-wal and PATH-shm beside it, so the directory must be writable either way.
-    bool exists = false;
-    std::string why = file_problem(o.sqlite->path, R_OK | W_OK, exists);
-    if (why.empty()) why = directory_problem(directory_of(o.sqlite->path));
-    if (!why.empty()) found.add("sqlite.path", why);
-  }
-  if (o.kafka) {
-    // The librdkafka configuration was built (without a producer, which would start
-    // connecting) when the configuration was loaded and validated: a refused property never
-    // gets here. The spool directory is created (one level) when absent.
-    if (const auto& dir = o.kafka->spool_dir; !dir.empty()) {
-      fs::path p = fs::path(dir).lexically_normal();
-      if (!p.has_filename()) p = p.parent_path();  // "spool/" is "spool"
-      std::error_code ec;
-      const std::string why =
-          fs::exists(p, ec) ? directory_problem(p) : directory_problem(directory_of(p.string()));
-      if (!why.empty()) found.add("kafka.spool_dir", why);
+  auto check = [&](const std::string& key, const std::string& why) {
+    if (!why.empty()) found.add(key, why);
+  };
+  if (o.jsonl && o.jsonl->path != "-") check("jsonl.path", jsonl_problem(*o.jsonl));
+  if (o.sqlite) check("sqlite.path", sqlite_problem(*o.sqlite));
+  if (o.kafka) check("kafka.spool_dir", spool_problem(*o.kafka));
+  for (const auto& ns : o.sinks) {
+    const std::string prefix = "sinks." + ns.name;
+    if (const auto* j = std::get_if<pipeline::sinks::jsonl_options>(&ns.options)) {
+      if (j->path != "-") check(prefix + ".path", jsonl_problem(*j));
+    } else if (const auto* sq = std::get_if<pipeline::sinks::sqlite_options>(&ns.options)) {
+      check(prefix + ".path", sqlite_problem(*sq));
+    } else if (const auto* k = std::get_if<pipeline::sinks::kafka_options>(&ns.options)) {
+      check(prefix + ".spool_dir", spool_problem(*k));
     }
   }
   return found.take();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,6 +11,8 @@
 #include <functional>
 #include <memory>
 #include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 #include "core/metrics.hpp"
 #include "pipeline/dispatcher.hpp"
@@ -43,6 +46,17 @@ pipeline::sink_runner_options make_runner_options(const sink_settings& s,
   return r;
 }
 
+std::string_view type_name(const named_sink& s) noexcept {
+  constexpr std::array<std::string_view, 3> names{"jsonl", "sqlite", "kafka"};
+  return names[s.options.index()];
+}
+
+sink_settings default_sink_settings(std::string_view type) {
+  sink_settings s;
+  s.durable = type == "sqlite" || type == "kafka";
+  return s;
+}
+
 std::string_view name(pipeline::sink_runner_options::overflow_policy p) noexcept {
   return p == pipeline::sink_runner_options::overflow_policy::block ? "block" : "drop_newest";
 }
@@ -56,9 +70,11 @@ int run_server(const server_options& options) {
 
   // Sinks first: a sink that cannot start (unwritable file) fails before we listen.
   std::vector<std::unique_ptr<pipeline::sink_runner>> runners;
-  auto add_runner = [&](std::unique_ptr<pipeline::sink> s, const sink_settings& settings) {
-    const auto r = make_runner_options(settings, options.queue_capacity);
-    spdlog::info("sink {}: queue_capacity {}, overflow {}{}{}", s->name(), r.queue_capacity,
+  auto add_runner = [&](std::unique_ptr<pipeline::sink> s, const sink_settings& settings,
+                        std::string instance) {
+    auto r = make_runner_options(settings, options.queue_capacity);
+    r.instance = std::move(instance);
+    spdlog::info("sink {}: queue_capacity {}, overflow {}{}{}", r.instance, r.queue_capacity,
                  name(r.overflow),
                  r.overflow == pipeline::sink_runner_options::overflow_policy::block
                      ? fmt::format(" (block_timeout {}ms)", r.block_timeout.count())
@@ -66,31 +82,52 @@ int run_server(const server_options& options) {
                  settings.durable ? ", durable" : "");
     runners.push_back(std::make_unique<pipeline::sink_runner>(std::move(s), metrics, r));
   };
-  // The JSON-lines sink, for SIGHUP; owned by its runner, which the dispatcher keeps until
-  // run_server returns.
-  pipeline::sinks::jsonl_sink* jsonl_file = nullptr;
-  if (options.jsonl) {
-    const auto& jo = *options.jsonl;
+  // The JSON-lines sinks writing files, for SIGHUP; owned by their runners, which the
+  // dispatcher keeps until run_server returns.
+  std::vector<pipeline::sinks::jsonl_sink*> jsonl_files;
+  // The runner name of a sink: the top-level ones are named after their type.
+  auto add_jsonl = [&](const pipeline::sinks::jsonl_options& jo, const sink_settings& settings,
+                       const std::string& instance) {
     auto sink = std::make_unique<pipeline::sinks::jsonl_sink>(jo);
-    if (jo.path != "-") jsonl_file = sink.get();
-    add_runner(std::move(sink), options.jsonl_settings);
+    if (jo.path != "-") jsonl_files.push_back(sink.get());
+    add_runner(std::move(sink), settings, instance);
     if (jo.path != "-") {
-      spdlog::info("writing JSON lines to '{}' ({})", jo.path,
+      spdlog::info("sink {}: writing JSON lines to '{}' ({})", instance, jo.path,
                    pipeline::sinks::describe_file_options(jo));
     }
-  }
-  if (options.sqlite) {
-    const auto& sq = *options.sqlite;
-    add_runner(std::make_unique<pipeline::sinks::sqlite_sink>(sq), options.sqlite_settings);
-    spdlog::info("storing records in SQLite database '{}' (synchronous={}; retention: {})", sq.path,
-                 pipeline::sinks::name(sq.synchronous), pipeline::sinks::describe_retention(sq));
-  }
-  if (options.kafka) {
-    const auto& ko = *options.kafka;
-    add_runner(std::make_unique<pipeline::sinks::kafka_sink>(ko, &metrics, "kafka"),
-               options.kafka_settings);
-    spdlog::info("forwarding records to Kafka at {} (topic {}, key {}{})", ko.brokers, ko.topic,
-                 ko.key, ko.spool_dir.empty() ? "" : ", spool " + ko.spool_dir);
+  };
+  auto add_sqlite = [&](const pipeline::sinks::sqlite_options& sq, const sink_settings& settings,
+                        const std::string& instance) {
+    add_runner(std::make_unique<pipeline::sinks::sqlite_sink>(sq), settings, instance);
+    spdlog::info("sink {}: storing records in SQLite database '{}' (synchronous={}; retention: {})",
+                 instance, sq.path, pipeline::sinks::name(sq.synchronous),
+                 pipeline::sinks::describe_retention(sq));
+  };
+  auto add_kafka = [&](const pipeline::sinks::kafka_options& ko, const sink_settings& settings,
+                       const std::string& instance) {
+    // The Kafka sink's own counters (trapsink_kafka_*_total) carry the instance name too.
+    add_runner(std::make_unique<pipeline::sinks::kafka_sink>(ko, &metrics, instance), settings,
+               instance);
+    spdlog::info("sink {}: forwarding records to Kafka at {} (topic {}, key {}{})", instance,
+                 ko.brokers, ko.topic, ko.key,
+                 ko.spool_dir.empty() ? "" : ", spool " + ko.spool_dir);
+  };
+  if (options.jsonl) add_jsonl(*options.jsonl, options.jsonl_settings, "jsonl");
+  if (options.sqlite) add_sqlite(*options.sqlite, options.sqlite_settings, "sqlite");
+  if (options.kafka) add_kafka(*options.kafka, options.kafka_settings, "kafka");
+  for (const auto& ns : options.sinks) {
+    std::visit(
+        [&](const auto& o) {
+          using T = std::decay_t<decltype(o)>;
+          if constexpr (std::is_same_v<T, pipeline::sinks::jsonl_options>) {
+            add_jsonl(o, ns.settings, ns.name);
+          } else if constexpr (std::is_same_v<T, pipeline::sinks::sqlite_options>) {
+            add_sqlite(o, ns.settings, ns.name);
+          } else {
+            add_kafka(o, ns.settings, ns.name);
+          }
+        },
+        ns.options);
   }
   if (runners.empty()) {
     throw std::runtime_error(
@@ -178,15 +215,16 @@ int run_server(const server_options& options) {
   };
   tick();
 
-  // SIGHUP: reopen the JSON-lines file (logrotate moved it). Nothing else is reloaded yet.
+  // SIGHUP: reopen the JSON-lines files (logrotate moved them). Nothing else is reloaded yet.
   asio::signal_set hangup(io, SIGHUP);
   std::function<void()> on_hangup = [&] {
     hangup.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
-      if (jsonl_file != nullptr) {
-        spdlog::info("SIGHUP: reopening {}", jsonl_file->path());
-        jsonl_file->request_reopen();
-      } else {
+      for (auto* f : jsonl_files) {
+        spdlog::info("SIGHUP: reopening {}", f->path());
+        f->request_reopen();
+      }
+      if (jsonl_files.empty()) {
         spdlog::info("SIGHUP: no JSON-lines file to reopen; nothing else is reloaded");
       }
       on_hangup();

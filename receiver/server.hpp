@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "pipeline/dispatcher.hpp"
@@ -43,6 +44,22 @@ struct sink_settings {
 pipeline::sink_runner_options make_runner_options(const sink_settings& s,
                                                   std::size_t global_capacity);
 
+/// One sink of the `sinks:` list: a named instance of a sink type, with its queue settings.
+/// Its name is its runner's name: routes and default_sinks name it, metrics are labelled with it.
+struct named_sink {
+  std::string name;
+  std::variant<pipeline::sinks::jsonl_options, pipeline::sinks::sqlite_options,
+               pipeline::sinks::kafka_options>
+      options;
+  sink_settings settings{};
+};
+
+/// "jsonl", "sqlite" or "kafka".
+std::string_view type_name(const named_sink& s) noexcept;
+
+/// The settings a sink of this type starts from: durable for sqlite and kafka.
+sink_settings default_sink_settings(std::string_view type);
+
 /// "drop_newest" or "block".
 std::string_view name(pipeline::sink_runner_options::overflow_policy p) noexcept;
 /// "accepted" or "durable".
@@ -61,17 +78,12 @@ struct server_options {
   /// Forwarding to Kafka (docs/kafka.md); unset: no Kafka sink.
   std::optional<pipeline::sinks::kafka_options> kafka;
   /// The queue settings of each sink; sqlite and kafka count for inform_ack: durable by default.
-  /// (Every member is spelled out: GCC's -Wmissing-field-initializers warns about designated
-  /// initializers that leave members to their defaults.)
-  sink_settings jsonl_settings{};
-  sink_settings sqlite_settings{.queue_capacity = std::nullopt,
-                                .overflow = sink_settings{}.overflow,
-                                .block_timeout = sink_settings{}.block_timeout,
-                                .durable = true};
-  sink_settings kafka_settings{.queue_capacity = std::nullopt,
-                               .overflow = sink_settings{}.overflow,
-                               .block_timeout = sink_settings{}.block_timeout,
-                               .durable = true};
+  sink_settings jsonl_settings = default_sink_settings("jsonl");
+  sink_settings sqlite_settings = default_sink_settings("sqlite");
+  sink_settings kafka_settings = default_sink_settings("kafka");
+  /// Further named sinks (`sinks:`), after jsonl, sqlite and kafka; their names differ from
+  /// each other and from those of the top-level sinks that are on.
+  std::vector<named_sink> sinks;
   /// When informs are acknowledged.
   inform_ack_mode inform_ack = inform_ack_mode::accepted;
   /// Routes, default sinks, dedup and rate limiting (docs/configuration.md).
@@ -111,10 +123,10 @@ inline constexpr const char* jsonl_disabled = "none";
 server_options default_server_options();
 
 /// Run until SIGINT or SIGTERM: stop listening, drain and flush the sinks, log a counter
-/// summary. SIGHUP reopens the JSON-lines file (after logrotate moved it). Returns the process exit
-/// code (0 on a clean stop). Throws std::runtime_error with a clear message when startup fails (a
-/// listener cannot bind, an output cannot be opened, the SQLite database is foreign or newer than
-/// this trapsink).
+/// summary. SIGHUP reopens the JSON-lines files (after logrotate moved them). Returns the process
+/// exit code (0 on a clean stop). Throws std::runtime_error with a clear message when startup fails
+/// (a listener cannot bind, an output cannot be opened, the SQLite database is foreign or newer
+/// than this trapsink).
 int run_server(const server_options& options);
 
 }  // namespace trapsink::receiver

@@ -171,7 +171,8 @@ TEST_F(ConfigTest, UnknownKeySuggestsTheClosest) {
   EXPECT_EQ(error("listen: [udp:0.0.0.0:162]\ncomunities: [public]\n"),
             at("2:1") +
                 "unknown key 'comunities'; did you mean 'communities'? (known keys: "
-                "listen, communities, any_community, jsonl, sqlite, kafka, queue_capacity, "
+                "listen, communities, any_community, jsonl, sqlite, kafka, sinks, "
+                "queue_capacity, "
                 "inform_ack, inform_dedup_window, shutdown_deadline, engine_id, state_dir, "
                 "key_cache_size, remote_engine_limit, users_from, users, routes, "
                 "default_sinks, dedup, rate_limit)");
