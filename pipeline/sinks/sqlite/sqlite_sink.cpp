@@ -51,17 +51,17 @@ std::string insert_index_sql(std::size_t rows) {
   return sql;
 }
 
-/// Append v as eight lowercase hex digits (printf's %08x for v < 2^32).
-void append_hex8(std::string& out, std::uint64_t v) {
+/// Append v in lowercase hex, zero-padded to `width` (at most 16) digits: printf's %0<width>x.
+void append_hex(std::string& out, std::uint64_t v, int width) {
   static constexpr char digits[] = "0123456789abcdef";
   char buf[16];
-  int n = 0;
+  int n = 16;
   do {
-    buf[n++] = digits[v & 0xf];
+    buf[--n] = digits[v & 0xf];
     v >>= 4;
   } while (v != 0);
-  for (int i = n; i < 8; ++i) out += '0';
-  while (n > 0) out += buf[--n];
+  while (16 - n < width) buf[--n] = '0';
+  out.append(buf + n, static_cast<std::size_t>(16 - n));
 }
 
 // Oldest first by the time index. Their varbind_index entries go with their bucket
@@ -479,8 +479,8 @@ int sqlite_sink::add_varbind(std::int64_t seq, const snmp::message::varbind& v) 
   if (rc != SQLITE_OK) return rc;
   std::string& key = index_keys_[index_queued_];
   key.clear();
-  append_hex8(key, static_cast<std::uint64_t>(seq >> sqlite::varbind_bucket_shift));
-  append_hex8(key, static_cast<std::uint64_t>(oid));
+  append_hex(key, static_cast<std::uint64_t>(seq >> sqlite::varbind_bucket_shift), 8);
+  append_hex(key, static_cast<std::uint64_t>(oid), 8);
   key += 't';
   bool null = false;
   render_value(v.val, key, null);

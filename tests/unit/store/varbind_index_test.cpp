@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/record/record_json.hpp"
@@ -43,6 +44,16 @@ class VarbindIndex : public tests::temp_dir_test {
     ids_t out;
     for (const auto& e : db.newest(q)) out.push_back(e.id);
     return out;
+  }
+  /// How many varbind_index entries are exactly what docs/storage.md says (the key of each
+  /// varbind of the varbinds view), and how many there are.
+  std::pair<std::int64_t, std::int64_t> documented_keys() {
+    auto db = open_rw(db_path());
+    return {scalar(db,
+                   "SELECT count(*) FROM varbind_index x JOIN varbinds v ON v.event_seq = "
+                   "x.event_seq JOIN oids o ON o.oid = v.oid WHERE x.key = printf('%08x%08x', "
+                   "v.event_seq >> 16, o.id) || coalesce('t' || v.value, 'n')"),
+            scalar(db, "SELECT count(*) FROM varbind_index")};
   }
   /// The rows of the varbinds view: "id idx oid type value encoding".
   std::vector<std::string> varbinds_view() {
@@ -156,8 +167,22 @@ TEST_F(VarbindIndex, AVersion1DatabaseIsCarriedOverAndStaysSearchable) {
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM oids"), 11);
     EXPECT_EQ(text(db, "PRAGMA integrity_check"), "ok");
   }
-  // The view gives back exactly what version 1 stored.
+  // The view gives back exactly what version 1 stored; the keys are the documented ones.
   EXPECT_EQ(varbinds_view(), sample_varbind_rows());
+  EXPECT_EQ(documented_keys(), std::make_pair(std::int64_t{11}, std::int64_t{11}));
+  {
+    auto db = open_rw(db_path());
+    EXPECT_EQ(scalar(db,
+                     "SELECT count(*) FROM varbind_index WHERE key = '00000000' || printf('%08x', "
+                     "(SELECT id FROM oids WHERE oid = '1.3.6.1.2.1.2.2.1.2.2')) || 'teth0' AND "
+                     "event_seq = 2"),
+              1);
+    EXPECT_EQ(
+        scalar(db,
+               "SELECT count(*) FROM varbind_index WHERE key = '00000000' || printf('%08x', "
+               "(SELECT id FROM oids WHERE oid = '1.3.6.1.2.1.1.6.0')) || 'n' AND event_seq = 3"),
+        1);
+  }
   // Every filter of `trapsink query --varbind` finds exactly the carried-over events.
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.2=eth0"}), ids_t{v2c_id});
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1=2"}), ids_t{v2c_id});  // ifIndex.2 and ifOperStatus.2
@@ -183,6 +208,7 @@ TEST_F(VarbindIndex, AVersion1DatabaseIsCarriedOverAndStaysSearchable) {
     ASSERT_EQ(s.write(std::vector<record_ptr>{r}), write_result::ok);
   }
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.2=eth0"}), (ids_t{"NEW", v2c_id}));
+  EXPECT_EQ(documented_keys(), std::make_pair(std::int64_t{17}, std::int64_t{17}));
   auto db = open_rw(db_path());
   EXPECT_EQ(scalar(db, "SELECT seq FROM events WHERE id = 'NEW'"), 4);
 }
@@ -209,6 +235,7 @@ TEST_F(VarbindIndex, NullAndEmptyValuesAreDistinct) {
   EXPECT_EQ(varbind({"1.3.6.1.4.1.99.1=n"}), ids_t{"TEXT"});
   EXPECT_EQ(varbind({"1.3.6.1.4.1.99"}).size(), 3u);
   EXPECT_EQ(varbind({"1.3.6.1.4.1.9"}), ids_t{});  // .99 is not below .9
+  EXPECT_EQ(documented_keys(), std::make_pair(std::int64_t{3}, std::int64_t{3}));
 }
 
 /// `n` v2c records "<prefix>NNNN" at t, each with ifDescr.<i> = "if<prefix>".
@@ -326,6 +353,7 @@ TEST_F(VarbindIndex, ARetriedBatchMixingStoredAndNewRecords) {
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.77=ifx"}).size(), 10u);
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.77=ify"}).size(), 3u);
   EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbinds"), 13 * 7);
+  EXPECT_EQ(documented_keys(), std::make_pair(std::int64_t{13 * 7}, std::int64_t{13 * 7}));
 }
 
 }  // namespace
