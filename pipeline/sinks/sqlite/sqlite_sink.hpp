@@ -1,7 +1,7 @@
 #pragma once
 // The SQLite sink: the embedded default store. Each batch is one transaction of prepared
 // multi-row inserts into `events` (one row per record, the whole record JSON included, up to
-// eight records per statement) and `varbind_index` (one search key per varbind, up to 32 per
+// sixteen records per statement) and `varbind_index` (one search key per varbind, up to 32 per
 // statement). WAL journal, so readers (`trapsink query`) never block the writer. Retention by
 // age and/or row count runs inside the batches' transactions in small chunks. Schema,
 // durability and failure behaviour: docs/storage.md and pipeline/sinks/sqlite/README.md.
@@ -150,7 +150,7 @@ class sqlite_sink final : public sink {
   sqlite::statement release_;
   sqlite::statement rollback_to_;
   /// Most events inserted by one statement.
-  static constexpr std::size_t events_per_insert = 8;
+  static constexpr std::size_t events_per_insert = 16;
   /// insert_events_[k - 1] inserts k events (INSERT OR IGNORE, explicit seq).
   std::array<sqlite::statement, events_per_insert> insert_events_;
   sqlite::statement event_exists_;

@@ -153,19 +153,20 @@ TEST_F(SqliteSink, BatchRoundTripsExactly) {
 }
 
 TEST_F(SqliteSink, ManyVarbindsAreAllStored) {
-  // More varbinds than one insert statement takes (8): they are split over several.
+  // More varbinds than one insert statement takes (32 rows): they are split over several.
   record r = samples::sample_v2c();
   r.varbinds.clear();
-  for (std::uint32_t i = 0; i < 21; ++i) {
+  for (std::uint32_t i = 0; i < 41; ++i) {
     r.varbinds.push_back({snmp::ber::oid{1, 3, 6, 1, 4, 1, 99, i},
                           snmp::message::value::integer(static_cast<std::int32_t>(i))});
   }
   sqlite_sink s({.path = db_path()});
   ASSERT_EQ(s.write(batch_of({r})), write_result::ok);
   auto db = open_rw(db_path());
-  EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbinds"), 21);
+  EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbinds"), 41);
   EXPECT_EQ(scalar(db, "SELECT sum(idx) FROM varbinds WHERE oid = '1.3.6.1.4.1.99.' || value"),
-            210);
+            820);
+  EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbind_index"), 41);
 }
 
 TEST_F(SqliteSink, ARetriedBatchIsStoredOnce) {
