@@ -106,12 +106,25 @@ where build_where(const query& q) {
     }
   }
   for (const auto& v : q.varbinds) {
-    std::string cond = "seq IN (SELECT event_seq FROM varbinds WHERE oid >= ? AND oid < ?";
+    // varbind_index (schema v2): for each OID of the subtree (oids) and each bucket of 65,536
+    // events that still holds events, the entries of that OID with this value (key equal to
+    // bucket + OID number + 't' + value) or with any value (keys from bucket + OID number up to
+    // the next OID number). CROSS JOIN keeps that order: the planner has no statistics.
+    std::string cond = fmt::format(
+        "seq IN (WITH RECURSIVE r(lo, hi) AS (SELECT (SELECT min(seq) FROM events) >> {0}, "
+        "(SELECT max(seq) FROM events) >> {0}), b(n) AS (SELECT lo FROM r WHERE lo IS NOT NULL "
+        "UNION ALL SELECT n + 1 FROM b, r WHERE n < r.hi) "
+        "SELECT x.event_seq FROM oids AS o CROSS JOIN b CROSS JOIN varbind_index AS x "
+        "WHERE o.oid >= ? AND o.oid < ? AND ",
+        pipeline::sinks::sqlite::varbind_bucket_shift);
     w.values.emplace_back(v.oid);
     w.values.emplace_back(past_subtree(v.oid));
     if (v.value) {
-      cond += " AND value = ?";
+      cond += "x.key = printf('%08x%08x', b.n, o.id) || 't' || ?";
       w.values.emplace_back(*v.value);
+    } else {
+      cond +=
+          "x.key >= printf('%08x%08x', b.n, o.id) AND x.key < printf('%08x%08x', b.n, o.id + 1)";
     }
     w.add(cond + ")");
   }

@@ -3,6 +3,13 @@
 // batch one transaction, exactly as the sink runner hands them over. Prints records/s.
 // Run: build/release/tests/bench/bench_sqlite_sink
 //
+// Instruction counts (repeatable on a busy machine): TRAPSINK_BENCH_ITERATIONS=N registers each
+// benchmark once more as NAME_fixed, run for exactly N batches. Count only sqlite_sink::write
+// (one line): TRAPSINK_BENCH_ITERATIONS=200 valgrind --tool=callgrind
+// --toggle-collect='trapsink::pipeline::sinks::sqlite_sink::write*'
+// build/release/tests/bench/bench_sqlite_sink --benchmark_filter='BM_sqlite_insert_512_fixed'
+// and instructions per record = the Ir total / (N * 512).
+//
 // Variants: synchronous NORMAL (the default) and FULL (an fsync per batch), and NORMAL with a
 // row-count retention that deletes as fast as records arrive (the steady state of a full store).
 #include <benchmark/benchmark.h>
@@ -13,6 +20,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/record/record.hpp"
@@ -85,5 +93,24 @@ void BM_sqlite_insert_512_retention_rows(benchmark::State& state) {
   run(state, o);
 }
 BENCHMARK(BM_sqlite_insert_512_retention_rows)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// With TRAPSINK_BENCH_ITERATIONS=N, NAME_fixed runs NAME for exactly N batches.
+const bool fixed_registered = [] {
+  const char* env = std::getenv("TRAPSINK_BENCH_ITERATIONS");
+  const long n = env != nullptr ? std::strtol(env, nullptr, 10) : 0;
+  if (n <= 0) return false;
+  const std::pair<const char*, void (*)(benchmark::State&)> all[] = {
+      {"BM_sqlite_insert_512_fixed", &BM_sqlite_insert_512},
+      {"BM_sqlite_insert_512_full_sync_fixed", &BM_sqlite_insert_512_full_sync},
+      {"BM_sqlite_insert_512_retention_rows_fixed", &BM_sqlite_insert_512_retention_rows},
+  };
+  for (const auto& [name, fn] : all) {
+    benchmark::RegisterBenchmark(name, fn)
+        ->Iterations(n)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+  return true;
+}();
 
 }  // namespace

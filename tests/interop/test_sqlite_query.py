@@ -132,12 +132,23 @@ class SqliteQuery(InteropCase):
 
     def test_database_is_sound_and_readable_by_sqlite3(self):
         self.snmptrap("-v", "2c", "-c", "public", f"127.0.0.1:{self.ts.port}", "",
-                      "1.3.6.1.6.3.1.1.5.1")
-        wait_rows(self.db, 1, "--trap", "coldStart")
+                      "1.3.6.1.6.3.1.1.5.1", "1.3.6.1.2.1.1.5.0", "s", "core-sw-9")
+        rows = wait_rows(self.db, 1, "--trap", "coldStart", "--varbind",
+                         "1.3.6.1.2.1.1.5.0=core-sw-9")
+        self.assertEqual(len(rows), 1)
         self.assertEqual(shell(self.db, "PRAGMA integrity_check"), "ok")
         self.assertEqual(shell(self.db, "PRAGMA journal_mode"), "wal")
-        self.assertEqual(shell(self.db, "PRAGMA user_version"), "1")
+        self.assertEqual(shell(self.db, "PRAGMA user_version"), "2")
         check_complete_rows(self.db)
+        # The shell searches of docs/storage.md: the varbinds view (a scan of the record JSON)
+        # and varbind_index's key (bucket, OID number, 't', value).
+        self.assertEqual(shell(self.db, "SELECT e.id FROM events e JOIN varbinds v ON "
+                                        "v.event_seq = e.seq WHERE v.oid = '1.3.6.1.2.1.1.5.0' "
+                                        "AND v.value = 'core-sw-9'"), rows[0]["id"])
+        self.assertEqual(shell(self.db, "SELECT e.id FROM events e JOIN oids o ON o.oid = "
+                                        "'1.3.6.1.2.1.1.5.0' JOIN varbind_index x ON x.key = "
+                                        "printf('%08x%08x', e.seq >> 16, o.id) || 't' || "
+                                        "'core-sw-9' AND x.event_seq = e.seq"), rows[0]["id"])
 
     def test_errors_and_exit_codes(self):
         def run(*args):

@@ -19,6 +19,11 @@ namespace trapsink::pipeline::sinks::sqlite {
 /// PRAGMA application_id of a trapsink database: "trps" in ASCII.
 inline constexpr std::int32_t application_id = 0x74727073;
 
+/// Schema version 2's varbind_index.key: printf('%08x%08x', event_seq >> varbind_bucket_shift,
+/// oids.id) followed by 't' and the value as text, or by 'n' for Null and the exceptions. 65,536
+/// events per bucket. Readers and retention rely on it.
+inline constexpr int varbind_bucket_shift = 16;
+
 /// One schema step: brings a database from version `version - 1` to `version`. `apply` runs
 /// inside the step's transaction and throws sqlite_error on failure (the step is rolled back).
 struct migration {

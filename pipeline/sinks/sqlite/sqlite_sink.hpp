@@ -1,8 +1,9 @@
 #pragma once
 // The SQLite sink: the embedded default store. Each batch is one transaction of prepared
-// inserts into `events` (one row per record, the whole record JSON included) and `varbinds`
-// (one row per varbind). WAL journal, so readers (`trapsink query`) never block the writer.
-// Retention by age and/or row count runs between batches in small delete transactions. Schema,
+// multi-row inserts into `events` (one row per record, the whole record JSON included, up to
+// sixteen records per statement) and `varbind_index` (one search key per varbind, up to 32 per
+// statement). WAL journal, so readers (`trapsink query`) never block the writer. Retention by
+// age and/or row count runs inside the batches' transactions in small chunks. Schema,
 // durability and failure behaviour: docs/storage.md and pipeline/sinks/sqlite/README.md.
 #include <array>
 #include <chrono>
@@ -10,6 +11,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "pipeline/sink.hpp"
 #include "pipeline/sinks/sqlite/sqlite_db.hpp"
@@ -109,8 +112,21 @@ class sqlite_sink final : public sink {
 
   /// Insert the batch's records inside the open transaction; returns an SQLite result code.
   int insert_batch(std::span<const record_ptr> batch);
-  /// Insert one record and its varbinds; returns an SQLite result code.
-  int insert_record(const record& r);
+  /// Insert up to events_per_insert records with one statement, and queue their varbinds.
+  int insert_events(std::span<const record* const> group);
+  /// Bind one record as row `row` of a multi-row events insert, with this seq.
+  int bind_event(sqlite::statement& st, std::size_t row, const record& r, std::int64_t seq);
+  /// Queue one varbind_index row (flushed by index rows_per_index_insert at a time).
+  int add_varbind(std::int64_t seq, const snmp::message::varbind& v);
+  /// Insert the queued varbind_index rows.
+  int flush_index();
+  /// The oids.id of an OID, adding it to the dictionary when new.
+  int oid_id(const snmp::ber::oid& oid, std::int64_t& id);
+  /// Forget dictionary entries added by a transaction that did not commit.
+  void forget_new_oids() noexcept;
+  /// Delete the varbind_index entries of buckets whose events are all gone, at most `limit`
+  /// entries; `more` says whether some are left.
+  int purge_index(std::int64_t limit, bool& more);
   /// Step a statement that returns no rows, reset it; SQLITE_OK or the error code.
   static int step_once(sqlite::statement& st) noexcept;
   /// Whether a retention pass is due (configured, and a backlog or the interval passed).
@@ -133,21 +149,48 @@ class sqlite_sink final : public sink {
   sqlite::statement savepoint_;
   sqlite::statement release_;
   sqlite::statement rollback_to_;
-  sqlite::statement insert_event_;
-  /// Most varbinds inserted by one statement.
-  static constexpr std::size_t varbinds_per_insert = 8;
-  /// insert_varbinds_[k - 1] inserts k varbinds.
-  std::array<sqlite::statement, varbinds_per_insert> insert_varbinds_;
+  /// Most events inserted by one statement.
+  static constexpr std::size_t events_per_insert = 16;
+  /// insert_events_[k - 1] inserts k events (INSERT OR IGNORE, explicit seq).
+  std::array<sqlite::statement, events_per_insert> insert_events_;
+  sqlite::statement event_exists_;
+  sqlite::statement max_seq_;
+  /// Most varbind_index rows inserted by one statement.
+  static constexpr std::size_t rows_per_index_insert = 32;
+  /// insert_index_[k - 1] inserts k varbind_index rows.
+  std::array<sqlite::statement, rows_per_index_insert> insert_index_;
+  sqlite::statement find_oid_;
+  sqlite::statement insert_oid_;
   sqlite::statement count_events_;
   sqlite::statement delete_older_;
   sqlite::statement delete_oldest_;
+  sqlite::statement min_seq_;
+  sqlite::statement purge_find_;
+  sqlite::statement purge_below_;
+  sqlite::statement purge_buckets_;
 
-  std::string json_;       ///< the record JSON being bound
-  std::string community_;  ///< rendered text/hex being bound
-  std::string user_;
-  std::string context_name_;
-  std::array<std::string, varbinds_per_insert> oid_;    ///< varbind OIDs being bound
-  std::array<std::string, varbinds_per_insert> value_;  ///< varbind values being bound
+  /// Per row of a multi-row events insert: the texts being bound.
+  struct event_texts {
+    std::string json;  ///< the record JSON
+    std::string community;
+    std::string user;
+    std::string context_name;
+    std::string agent_address;  ///< derived when the record has none
+  };
+  std::array<event_texts, events_per_insert> texts_;
+  /// The queued varbind_index rows: key and event_seq.
+  std::array<std::string, rows_per_index_insert> index_keys_;
+  std::array<std::int64_t, rows_per_index_insert> index_seqs_{};
+  std::size_t index_queued_ = 0;
+  /// The next events.seq to give: above every seq stored or referenced by varbind_index, so a
+  /// seq is never given twice (varbind_index entries of deleted events may remain until their
+  /// bucket goes).
+  std::int64_t next_seq_ = 1;
+  /// The OID dictionary as far as this sink has used it: the OID's arcs (raw bytes) -> oids.id.
+  std::unordered_map<std::string, std::int64_t> oid_ids_;
+  std::vector<std::string> new_oids_;  ///< added by the open transaction
+  std::string oid_key_;                ///< lookup buffer
+  std::string oid_text_;
 
   using clock = std::chrono::steady_clock;
   bool retention_enabled_ = false;

@@ -52,20 +52,27 @@ record sample_v3() {
   return r;
 }
 
-TEST_F(SqliteSink, CreatesSchemaVersion1InWalMode) {
+TEST_F(SqliteSink, CreatesSchemaVersion2InWalMode) {
   { sqlite_sink s({.path = db_path()}); }
   auto db = open_rw(db_path());
-  EXPECT_EQ(db.pragma_int("user_version"), 1);
-  EXPECT_EQ(sqlite::current_schema_version(), 1);
+  EXPECT_EQ(db.pragma_int("user_version"), 2);
+  EXPECT_EQ(sqlite::current_schema_version(), 2);
   EXPECT_EQ(db.pragma_int("application_id"), sqlite::application_id);
   EXPECT_EQ(db.pragma_text("PRAGMA journal_mode"), "wal");
-  for (const char* name : {"events", "varbinds", "events_time", "events_source", "events_trap_oid",
-                           "varbinds_oid_value", "events_delete_varbinds", "events_utc"}) {
+  EXPECT_EQ(db.pragma_int("page_size"), 16384);  // a new database
+  for (const char* name : {"events", "events_time", "events_source", "events_trap_oid", "oids",
+                           "varbind_index", "varbinds", "events_utc"}) {
     EXPECT_EQ(
         scalar(db, std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + name + "'"),
         1)
         << name;
   }
+  EXPECT_EQ(text(db, "SELECT type FROM sqlite_schema WHERE name = 'varbinds'"), "view");
+  // Version 1's varbinds table, its index and its trigger are gone.
+  EXPECT_EQ(scalar(db,
+                   "SELECT count(*) FROM sqlite_schema WHERE name IN ('varbinds_oid_value', "
+                   "'events_delete_varbinds')"),
+            0);
   struct stat st {};
   ASSERT_EQ(::stat(db_path().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0640u);  // records carry communities: not world-readable
@@ -146,19 +153,20 @@ TEST_F(SqliteSink, BatchRoundTripsExactly) {
 }
 
 TEST_F(SqliteSink, ManyVarbindsAreAllStored) {
-  // More varbinds than one insert statement takes (8): they are split over several.
+  // More varbinds than one insert statement takes (32 rows): they are split over several.
   record r = samples::sample_v2c();
   r.varbinds.clear();
-  for (std::uint32_t i = 0; i < 21; ++i) {
+  for (std::uint32_t i = 0; i < 41; ++i) {
     r.varbinds.push_back({snmp::ber::oid{1, 3, 6, 1, 4, 1, 99, i},
                           snmp::message::value::integer(static_cast<std::int32_t>(i))});
   }
   sqlite_sink s({.path = db_path()});
   ASSERT_EQ(s.write(batch_of({r})), write_result::ok);
   auto db = open_rw(db_path());
-  EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbinds"), 21);
+  EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbinds"), 41);
   EXPECT_EQ(scalar(db, "SELECT sum(idx) FROM varbinds WHERE oid = '1.3.6.1.4.1.99.' || value"),
-            210);
+            820);
+  EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbind_index"), 41);
 }
 
 TEST_F(SqliteSink, ARetriedBatchIsStoredOnce) {
@@ -184,7 +192,7 @@ TEST_F(SqliteSink, ReopeningKeepsWhatIsStored) {
   }
   auto db = open_rw(db_path());
   EXPECT_EQ(scalar(db, "SELECT count(*) FROM events"), 10);
-  EXPECT_EQ(db.pragma_int("user_version"), 1);
+  EXPECT_EQ(db.pragma_int("user_version"), 2);
 }
 
 TEST_F(SqliteSink, EmptyBatchIsOk) {
@@ -279,7 +287,7 @@ TEST_F(SqliteSink, RefusesADatabaseWithANewerSchema) {
     sqlite_sink s({.path = db_path()});
     FAIL() << "opened a database of schema version 7";
   } catch (const sqlite::schema_error& e) {
-    EXPECT_NE(std::string(e.what()).find("schema version 7, newer than this trapsink knows (1)"),
+    EXPECT_NE(std::string(e.what()).find("schema version 7, newer than this trapsink knows (2)"),
               std::string::npos)
         << e.what();
     EXPECT_NE(std::string(e.what()).find("Upgrade trapsink"), std::string::npos) << e.what();
