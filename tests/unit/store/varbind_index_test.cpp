@@ -33,7 +33,7 @@ namespace sq = pipeline::sinks::sqlite;
 
 using ids_t = std::vector<std::string>;
 
-class VarbindIndex : public tests::temp_dir_test {
+class SqliteVarbindIndex : public tests::temp_dir_test {
  protected:
   /// The ids `trapsink query --varbind SPEC...` returns, newest first.
   ids_t varbind(std::initializer_list<const char*> specs) {
@@ -152,7 +152,7 @@ constexpr const char* v1_id = "01KAKQ5Z7V0000000000000001";
 constexpr const char* v2c_id = "01KAKQ5Z7V3N8R2B4C6D8E0F1G";
 constexpr const char* v3_id = "01KAKQ5Z7V3N8R2B4C6D8E0F3V";
 
-TEST_F(VarbindIndex, AVersion1DatabaseIsCarriedOverAndStaysSearchable) {
+TEST_F(SqliteVarbindIndex, AVersion1DatabaseIsCarriedOverAndStaysSearchable) {
   write_version_1(db_path());
   // A version-1 database cannot be queried until serve migrates it.
   EXPECT_THROW(event_store{db_path()}, store_error);
@@ -213,7 +213,7 @@ TEST_F(VarbindIndex, AVersion1DatabaseIsCarriedOverAndStaysSearchable) {
   EXPECT_EQ(scalar(db, "SELECT seq FROM events WHERE id = 'NEW'"), 4);
 }
 
-TEST_F(VarbindIndex, NullAndEmptyValuesAreDistinct) {
+TEST_F(SqliteVarbindIndex, NullAndEmptyValuesAreDistinct) {
   record with_null = pipeline::samples::sample_v2c();
   with_null.id = "NULL";
   with_null.varbinds = {{oid{1, 3, 6, 1, 4, 1, 99, 1}, value::null()}};
@@ -250,7 +250,7 @@ std::vector<record_ptr> batch(const std::string& prefix, int n,
   return out;
 }
 
-TEST_F(VarbindIndex, RetentionDeletesTheEntriesOfBucketsWithoutEvents) {
+TEST_F(SqliteVarbindIndex, RetentionDeletesTheEntriesOfBucketsWithoutEvents) {
   const auto now = std::chrono::system_clock::now();
   const std::int64_t bucket = std::int64_t{1} << sq::varbind_bucket_shift;
   // A chunk of 2 events (16 index entries) and no time budget: the index is purged a chunk
@@ -285,7 +285,7 @@ TEST_F(VarbindIndex, RetentionDeletesTheEntriesOfBucketsWithoutEvents) {
   EXPECT_EQ(text(db, "PRAGMA integrity_check"), "ok");
 }
 
-TEST_F(VarbindIndex, EntriesOfDeletedEventsStayUntilTheirBucketIsEmpty) {
+TEST_F(SqliteVarbindIndex, EntriesOfDeletedEventsStayUntilTheirBucketIsEmpty) {
   const auto now = std::chrono::system_clock::now();
   {
     sqlite_sink fill({.path = db_path()});
@@ -312,7 +312,7 @@ TEST_F(VarbindIndex, EntriesOfDeletedEventsStayUntilTheirBucketIsEmpty) {
   EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbind_index"), 147);
 }
 
-TEST_F(VarbindIndex, ASeqIsNeverGivenTwice) {
+TEST_F(SqliteVarbindIndex, ASeqIsNeverGivenTwice) {
   const auto now = std::chrono::system_clock::now();
   {
     sqlite_sink s({.path = db_path()});
@@ -334,7 +334,7 @@ TEST_F(VarbindIndex, ASeqIsNeverGivenTwice) {
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.77=ifc"}), ids_t{"c0000"});
 }
 
-TEST_F(VarbindIndex, ARetriedBatchMixingStoredAndNewRecords) {
+TEST_F(SqliteVarbindIndex, ARetriedBatchMixingStoredAndNewRecords) {
   const auto now = std::chrono::system_clock::now();
   sqlite_sink s({.path = db_path()});
   auto first = batch("x", 10, now);
