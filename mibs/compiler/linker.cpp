@@ -66,10 +66,16 @@ class linker {
  public:
   linker(std::vector<module_ast> parsed, const leniency& opts) : opts_(opts) {
     for (const auto& b : base_modules()) {
+      if (b.fallback) continue;
       auto ms = parse_modules(b.text, "<built-in>", opts);
       for (auto& m : ms) add(std::move(m), true);
     }
     for (auto& m : parsed) add(std::move(m), false);
+    for (const auto& b : base_modules()) {
+      if (!b.fallback || by_name_.count(std::string(b.name)) != 0) continue;
+      auto ms = parse_modules(b.text, "<built-in>", opts);
+      for (auto& m : ms) add(std::move(m), false);
+    }
   }
 
   mib_set run() {

@@ -772,7 +772,7 @@ std::vector<module_ast> parse_modules(std::string_view text, const std::string& 
     auto m = p.take();
     const bool failed = m.failed;
     out.push_back(std::move(m));
-    pos = next_header(toks, failed ? std::max(stop, pos + 1) : stop);
+    pos = next_header(toks, failed ? pos + 1 : stop);
   }
   return out;
 }
