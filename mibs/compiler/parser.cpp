@@ -574,7 +574,7 @@ class module_parser {
         if (v > 0xffffffffLL) fail("OID component " + std::string(x.text) + " exceeds 2^32-1");
         c.number = static_cast<std::uint32_t>(v);
         next();
-      } else if (x.is(tk::word)) {
+      } else if (x.is(tk::word) && !x.is_word("END") && !starts_definition()) {
         c.name = std::string(x.text);
         next();
         if (cur().is(tk::dot) && peek().is(tk::word)) {  // Module.name
