@@ -80,7 +80,15 @@ class linker {
 
   mib_set run() {
     for (auto& m : mods_) prepare(m);
-    for (std::size_t i = 0; i < mods_.size(); ++i) make_nodes(i);
+    // Who keeps an OID that several modules define: SMIv2 modules before SMIv1 ones (SNMPv2-MIB
+    // and IF-MIB keep their nodes against RFC1213-MIB, a vendor's SMIv2 module against its
+    // V1SMI copy), then the first in load order.
+    std::vector<std::size_t> order(mods_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+      return is_smiv2(mods_[a]) && !is_smiv2(mods_[b]);
+    });
+    for (auto i : order) make_nodes(i);
     std::sort(nodes_.begin(), nodes_.end(),
               [](const pending& a, const pending& b) { return a.n.oid < b.n.oid; });
     mib_set set;
@@ -177,6 +185,14 @@ class linker {
       for (const auto& s : imp.symbols) m.imported.emplace(s, from);
     }
     if (!m.builtin) global_candidates_.push_back(&m - mods_.data());
+  }
+
+  static bool is_smiv2(const mod& m) {
+    if (m.builtin) return m.ast.name == "SNMPv2-SMI" || m.ast.name == "SNMPv2-CONF";
+    for (const auto& imp : m.ast.imports)
+      if (imp.module == "SNMPv2-SMI" || imp.module == "SNMPv2-TC" || imp.module == "SNMPv2-CONF")
+        return true;
+    return false;
   }
 
   void diag(mod& m, const position& at, diagnostic::level l, std::string msg) {

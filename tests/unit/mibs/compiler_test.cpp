@@ -447,6 +447,21 @@ TEST(MibCompiler, SameOidFirstModuleInLoadOrderKeepsIt) {
   EXPECT_EQ(s.modules[m2->module].name, "SNMPv2-SMI");
 }
 
+TEST(MibCompiler, SameOidSmiv2ModuleKeepsItAgainstSmiv1) {
+  const char* v1 =
+      "V1-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM RFC1155-SMI;\n"
+      "oldName OBJECT IDENTIFIER ::= { enterprises 9 }\nEND";
+  const char* v2 =
+      "V2-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM SNMPv2-SMI;\n"
+      "newName OBJECT IDENTIFIER ::= { enterprises 9 }\nEND";
+  for (const auto& order : {std::vector<source_text>{{"1", v1}, {"2", v2}},
+                            std::vector<source_text>{{"2", v2}, {"1", v1}}}) {
+    const auto s = compile(order);
+    EXPECT_EQ(find(s, "oldName"), nullptr);
+    ASSERT_NE(find(s, "newName"), nullptr);
+  }
+}
+
 TEST(MibCompiler, BrokenModulesAreReportedAndTheOthersCompile) {
   const char* good =
       "GOOD-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM SNMPv2-SMI;\n"
