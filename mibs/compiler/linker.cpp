@@ -487,6 +487,34 @@ class linker {
       }
       nodes_.push_back(std::move(p));
     }
+    implicit_nodes(mi);
+  }
+
+  /// Named components inside OID values define names too (X.680 §32.3): `{ iso std(0)
+  /// iso8802(8802) 1 }` names .1.0 `std` and .1.0.8802 `iso8802`, as Net-SNMP has them. They
+  /// come after the module's own definitions, so an explicit definition keeps its OID.
+  void implicit_nodes(std::size_t mi) {
+    auto& m = mods_[mi];
+    for (std::size_t di = 0; di < m.ast.definitions.size(); ++di) {
+      const auto& d = m.ast.definitions[di];
+      if (m.state[di] != visit::done || d.kind == definition_kind::trap_type) continue;
+      const auto& full = m.oids[di];
+      const auto& cs = d.oid;
+      for (std::size_t i = 0; i < cs.size(); ++i) {
+        if (cs[i].name.empty() || !cs[i].number) continue;
+        const std::size_t len = full.size() - (cs.size() - 1 - i);
+        if (len == 0 || len > full.size()) continue;
+        std::vector<std::uint32_t> prefix(full.begin(), full.begin() + static_cast<long>(len));
+        if (!taken_.emplace(prefix, nodes_.size()).second) continue;
+        pending p;
+        p.mod = mi;
+        p.def = none;
+        p.n.oid = std::move(prefix);
+        p.n.name = cs[i].name;
+        p.n.module = m.index;
+        nodes_.push_back(std::move(p));
+      }
+    }
   }
 
   std::uint32_t find_node(const mib_set& set, const std::vector<std::uint32_t>& oid) const {
@@ -536,6 +564,7 @@ class linker {
     for (std::size_t i = 0; i < set.nodes.size(); ++i) {
       auto& n = set.nodes[i];
       const auto mi = nodes_[i].mod;
+      if (nodes_[i].def == none) continue;  // an implicit node: no references
       const auto& d = mods_[mi].ast.definitions[nodes_[i].def];
       for (const auto& x : d.index) n.index.push_back(make_ref(set, mi, x, d.at));
       if (!d.augments.empty()) n.augments = make_ref(set, mi, d.augments, d.at);

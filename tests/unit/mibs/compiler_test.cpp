@@ -447,6 +447,24 @@ TEST(MibCompiler, SameOidFirstModuleInLoadOrderKeepsIt) {
   EXPECT_EQ(s.modules[m2->module].name, "SNMPv2-SMI");
 }
 
+TEST(MibCompiler, NamedComponentsOfOidValuesAreNodes) {
+  const char* text = R"(
+L-MIB DEFINITIONS ::= BEGIN
+lldpMIB OBJECT IDENTIFIER ::= { iso std(0) iso8802(8802) ieee802dot1(1) 1 2 }
+explicit OBJECT IDENTIFIER ::= { 1 0 8802 1 }
+END
+)";
+  const auto s = compile({{"l", text}});
+  EXPECT_EQ(module(s, "L-MIB")->outcome, module_outcome::compiled) << diagnostics(s);
+  ASSERT_NE(find(s, "std"), nullptr);
+  EXPECT_EQ(find(s, "std")->oid, (oid_t{1, 0}));
+  EXPECT_EQ(find(s, "iso8802")->oid, (oid_t{1, 0, 8802}));
+  EXPECT_EQ(find(s, "iso8802")->kind, node_kind::oid);
+  EXPECT_EQ(find(s, "ieee802dot1"), nullptr);  // the explicit definition keeps .1.0.8802.1
+  EXPECT_EQ(find(s, "explicit")->oid, (oid_t{1, 0, 8802, 1}));
+  EXPECT_EQ(find(s, "lldpMIB")->oid, (oid_t{1, 0, 8802, 1, 1, 2}));
+}
+
 TEST(MibCompiler, SameOidSmiv2ModuleKeepsItAgainstSmiv1) {
   const char* v1 =
       "V1-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM RFC1155-SMI;\n"
