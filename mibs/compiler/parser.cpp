@@ -293,8 +293,7 @@ class module_parser {
       if (x.is(tk::end)) expected("'}'");
       if (x.is(tk::lbrace)) ++depth;
       if (x.is(tk::rbrace)) --depth;
-      if (!text.empty() && !x.is(tk::rbrace) && !x.is(tk::comma) && !x.is(tk::rparen) &&
-          text.back() != '(')
+      if (!text.empty() && !x.is(tk::comma) && !x.is(tk::rparen) && text.back() != '(')
         text.push_back(' ');
       if (x.is(tk::string)) {
         text += '"';
@@ -524,12 +523,9 @@ class module_parser {
         d.augments = std::move(names.front());
       } else if (w == "DEFVAL") {
         if (!cur().is(tk::lbrace)) expected("'{' after DEFVAL");
-        auto text = skip_braces();  // "{ ... }": keep what is inside the outer braces
-        const auto first = text.find_first_not_of("{ ");
-        const auto last = text.find_last_not_of("} ");
-        d.defval = first == std::string::npos || last < first
-                       ? std::string()
-                       : text.substr(first, last - first + 1);
+        // "{ x }" -> "x", "{ { a, b } }" -> "{ a, b }": what is inside the outer braces.
+        const auto text = skip_braces();
+        d.defval = text.size() > 4 ? text.substr(2, text.size() - 4) : std::string();
       } else if (w == "OBJECTS" || w == "NOTIFICATIONS" || w == "VARIABLES") {
         bool unused = false;
         d.objects = name_list(std::string(w).c_str(), false, &unused);

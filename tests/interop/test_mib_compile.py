@@ -246,6 +246,9 @@ class BrokenDirectory(unittest.TestCase):
 
     def test_bad_arguments(self):
         self.assertEqual(compile_mibs(self.dir).returncode, 2)  # no -o
+        r = subprocess.run([TRAPSINK_BIN, "mib"], capture_output=True, text=True, timeout=20)
+        self.assertEqual(r.returncode, 2)  # the group needs a subcommand
+        self.assertIn("subcommand", r.stderr)
         r = compile_mibs("--no-leniency", "bogus", self.dir, "-o", os.path.join(self.tmp, "x"))
         self.assertEqual(r.returncode, 2)
         self.assertIn("--no-leniency: unknown option 'bogus'", r.stderr)

@@ -2,7 +2,10 @@
 #include "mibs/compiler/compiler.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -611,6 +614,48 @@ END
   EXPECT_EQ(module(s, "OLD-USER")->outcome, module_outcome::missing_import);
   EXPECT_EQ(module(s, "OLD-USER")->missing_imports,
             (std::vector<std::string>{"RFC1212", "RFC-1213"}));
+}
+
+TEST(MibCompiler, DefvalForms) {
+  const char* text = R"(
+D-MIB DEFINITIONS ::= BEGIN
+IMPORTS OBJECT-TYPE, enterprises FROM SNMPv2-SMI;
+a OBJECT-TYPE SYNTAX BITS { x(0), y(1) } MAX-ACCESS read-write STATUS current
+    DESCRIPTION "" DEFVAL { { x, y } } ::= { enterprises 1 }
+b OBJECT-TYPE SYNTAX OCTET STRING MAX-ACCESS read-write STATUS current
+    DESCRIPTION "" DEFVAL { 'C0A8'H } ::= { enterprises 2 }
+c OBJECT-TYPE SYNTAX OCTET STRING MAX-ACCESS read-write STATUS current
+    DESCRIPTION "" DEFVAL { "a b" } ::= { enterprises 3 }
+d OBJECT-TYPE SYNTAX INTEGER MAX-ACCESS read-write STATUS current
+    DESCRIPTION "" DEFVAL { -1 } ::= { enterprises 4 }
+e OBJECT-TYPE SYNTAX BITS { x(0) } MAX-ACCESS read-write STATUS current
+    DESCRIPTION "" DEFVAL { {} } ::= { enterprises 5 }
+END
+)";
+  const auto s = compile({{"d", text}});
+  EXPECT_EQ(module(s, "D-MIB")->outcome, module_outcome::compiled) << diagnostics(s);
+  EXPECT_EQ(find(s, "a")->defval, "{ x, y }");
+  EXPECT_EQ(find(s, "b")->defval, "'C0A8'H");
+  EXPECT_EQ(find(s, "c")->defval, "\"a b\"");
+  EXPECT_EQ(find(s, "d")->defval, "-1");
+  EXPECT_EQ(find(s, "e")->defval, "{ }");
+}
+
+TEST(MibCompiler, DiscoverFilesSortsSkipsHiddenAndRefusesMissingPaths) {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / ("trapsink-discover-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "sub");
+  for (const char* f : {"b.txt", "a.my", ".hidden", "sub/c.txt"}) std::ofstream(dir / f) << "x";
+  const auto files = discover_files({dir, dir / "sub" / "c.txt"});
+  EXPECT_EQ(files, (std::vector<fs::path>{dir / "a.my", dir / "b.txt", dir / "sub" / "c.txt"}));
+  try {
+    discover_files({dir / "absent"});
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "absent").string() + ": No such file or directory");
+  }
+  fs::remove_all(dir);
 }
 
 TEST(MibCompiler, TextWithoutModuleIsSkipped) {
