@@ -68,7 +68,7 @@ std::shared_ptr<server_flags> add_server_flags(CLI::App& cmd) {
   f->mib_index_opt =
       cmd.add_option("--mib-index", f->mib_index,
                      "Name records with this compiled MIB index (trapsink mib compile) instead "
-                     "of the bundled one; reloaded on SIGHUP")
+                     "of the bundled one; reloaded on SIGHUP; 'none': no names")
           ->type_name("FILE");
   return f;
 }

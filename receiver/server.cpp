@@ -176,7 +176,9 @@ int run_server(const server_options& options) {
   // MIBs: the configured index, else the bundled one, else none (records stay numeric).
   resolver_slot names;
   std::optional<std::filesystem::path> mib_index;
-  if (!options.mib_index.empty()) {
+  if (options.mib_index == mib_index_disabled) {
+    // no names
+  } else if (!options.mib_index.empty()) {
     mib_index = options.mib_index;
   } else {
     mib_index = mibs::bundled_index_path();
@@ -199,6 +201,8 @@ int run_server(const server_options& options) {
                                " (compile one with 'trapsink mib compile DIR... -o FILE', or "
                                "remove --mib-index / mib_index)");
     }
+  } else if (options.mib_index == mib_index_disabled) {
+    spdlog::info("MIB names off (mib_index: none): records carry numeric OIDs only");
   } else {
     spdlog::warn(
         "no MIB index (no --mib-index and no bundled index found): records carry "

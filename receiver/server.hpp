@@ -104,7 +104,7 @@ struct server_options {
   /// start, with a warning).
   std::string state_dir;
   /// The compiled MIB index that names records (docs/mibs.md); empty: the bundled index
-  /// (mibs::bundled_index_path()), or none.
+  /// (mibs::bundled_index_path()), or none; mib_index_disabled ("none"): no names.
   std::string mib_index;
   /// Localized keys cached per (user, engine ID); the least recently used are evicted.
   std::size_t key_cache_size = 10000;
@@ -117,6 +117,9 @@ struct server_options {
   /// entry.
   std::map<std::string, std::string> origins;
 };
+
+/// The `--mib-index` / `mib_index:` value that turns MIB names off.
+inline constexpr const char* mib_index_disabled = "none";
 
 /// The `--jsonl` / `jsonl:` value that turns the JSON-lines output off.
 inline constexpr const char* jsonl_disabled = "none";

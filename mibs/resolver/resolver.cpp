@@ -582,7 +582,8 @@ bool resolver::append_name(std::span<const std::uint32_t> oid, std::string& out,
       }
     }
   } else {
-    if (style == name_style::module) {
+    // Net-SNMP writes the three roots (ccitt, iso, joint-iso-ccitt) without a module.
+    if (style == name_style::module && m.n->oid.size() > 1) {
       const auto mod = module_of(*m.n);
       if (!mod.empty()) {
         out.append(mod);

@@ -59,7 +59,8 @@ TEST(ResolverName, ScalarsColumnsAndUnknownArcs) {
   EXPECT_EQ(name({1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 1, 2}), "IF-MIB::ifOperStatus.1.2");
   EXPECT_EQ(name({1, 3, 6, 1, 6, 3, 1, 1, 5, 3}), "IF-MIB::linkDown");
   EXPECT_EQ(name({1, 3, 6, 1, 4, 1, 99999, 0, 17}), "TEST-MIB::testTrap");
-  EXPECT_EQ(name({1}), "iso");
+  EXPECT_EQ(name({1}), "iso");  // a root: no module, as Net-SNMP writes it
+  EXPECT_EQ(name({2, 999, 1}), "joint-iso-ccitt.999.1");
   EXPECT_EQ(name({1, 2, 3}), "iso.2.3");
   std::string out;
   EXPECT_FALSE(r().append_name(arcs{5, 1}, out));

@@ -112,6 +112,7 @@ inline mib_set sample_set() {
                  {"lowerLayerDown", 7}}),
         ro);
   b.add("IF-MIB", "interfaces", {1, 3, 6, 1, 2, 1, 2});
+  b.add("SNMPv2-SMI", "iso", {1});
   b.add("SNMPv2-SMI", "org", {1, 3});
   b.add("SNMPv2-SMI", "dod", {1, 3, 6});
   b.add("SNMPv2-SMI", "internet", {1, 3, 6, 1});
