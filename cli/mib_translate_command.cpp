@@ -169,11 +169,16 @@ int run_translate(const translate_flags& f) {
   const auto r = open_index(f.index);
   int failures = 0;
   std::string line;
+  // From standard input a line that does not translate gives an empty output line, so that
+  // output lines match input lines; the error goes to standard error either way.
+  const bool batch = f.names.empty();
   auto one = [&](std::string_view text) {
     std::string error;
     const auto oid = r->parse(text, &error);
     if (!oid) {
+      std::cout.flush();
       std::cerr << "trapsink: " << text << ": " << error << '\n';
+      if (batch && f.details.empty()) std::cout << '\n';
       ++failures;
       return;
     }

@@ -171,24 +171,41 @@ def compiled_mib_index():
     return _compiled_index
 
 
+def answer_each(run, items, batch=4000):
+    """Run a translator that prints one line per item it can translate and nothing for one it
+    cannot (snmptranslate, trapsink mib translate) over many items; returns one answer per item,
+    None where it printed nothing. A batch whose count is short is split in halves to find the
+    items that failed."""
+    out = []
+    def go(chunk):
+        if not chunk:
+            return []
+        lines = run(chunk)
+        if len(lines) == len(chunk):
+            return lines
+        if len(chunk) == 1:
+            return [None]
+        mid = len(chunk) // 2
+        return go(chunk[:mid]) + go(chunk[mid:])
+    for i in range(0, len(items), batch):
+        out += go(items[i:i + batch])
+    return out
+
+
 def snmptranslate(args, batch=4000):
     """Net-SNMP's answers for many OIDs or names at once (snmptranslate -M mib_dirs() -m ALL),
-    one output line per argument, in order; args may hold option words first ("-On")."""
+    one per argument, in order (None where it has none); args may hold option words first
+    ("-On")."""
     opts = [a for a in args if a.startswith("-")]
     items = [a for a in args if not a.startswith("-")]
-    out = []
-    for i in range(0, len(items), batch):
+
+    def run(chunk):
         r = subprocess.run(["snmptranslate", "-M", ":".join(mib_dirs()), "-m", "ALL", *opts,
-                            *items[i:i + batch]],
-                           env=netsnmp_env(), capture_output=True, text=True, timeout=120)
-        # With several arguments snmptranslate prints a blank line after each answer; an
-        # argument it cannot translate prints nothing on stdout (an error on stderr).
-        lines = [l for l in r.stdout.split("\n") if l != ""]
-        if len(lines) != len(items[i:i + batch]):
-            raise AssertionError("snmptranslate answered %d of %d: %s" % (
-                len(lines), len(items[i:i + batch]), r.stderr[-2000:]))
-        out += lines
-    return out
+                            *chunk], env=netsnmp_env(), capture_output=True, text=True,
+                           timeout=120)
+        # With several arguments snmptranslate prints a blank line after each answer.
+        return [l for l in r.stdout.split("\n") if l != ""]
+    return answer_each(run, items, batch)
 
 
 def netsnmp_env():
