@@ -4,6 +4,7 @@
 // SNMP-TARGET-MIB, HOST-RESOURCES-MIB) plus a TEST-MIB for BITS, integer hints and a v1
 // TRAP-TYPE. Nodes are added out of oid order on purpose: the resolver sorts them.
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
