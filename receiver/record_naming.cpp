@@ -1,6 +1,7 @@
 #include "receiver/record_naming.hpp"
 
 #include <array>
+#include <cstring>
 
 namespace trapsink::receiver {
 namespace msg = snmp::message;
@@ -16,6 +17,13 @@ using slice = pipeline::record_names::slice;
 void make_utf8(std::string& s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
+  // ASCII, the usual case, eight octets at a time.
+  while (i + 8 <= n) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    if ((w & 0x8080808080808080ULL) != 0) break;
+    i += 8;
+  }
   while (i < n) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t len = c < 0x80                 ? 1
@@ -93,7 +101,7 @@ mibs::value_view to_value_view(const msg::value& v) noexcept {
 void name_record(const mibs::resolver& names, pipeline::record& r) {
   // trap_name: trap_oid is dotted numeric; parse it without allocating.
   {
-    std::array<std::uint32_t, 128> arcs{};
+    std::array<std::uint32_t, 128> arcs;  // written before read
     std::size_t n = 0;
     std::uint64_t cur = 0;
     bool ok = !r.trap_oid.empty();
@@ -129,6 +137,7 @@ void name_record(const mibs::resolver& names, pipeline::record& r) {
   pipeline::record_names out;
   out.text.reserve(64 * r.varbinds.size());
   out.varbinds.resize(r.varbinds.size());
+  out.index.reserve(r.varbinds.size());
   auto mark = [&out](std::size_t from) {
     return slice{static_cast<std::uint32_t>(from),
                  static_cast<std::uint32_t>(out.text.size() - from)};
@@ -139,8 +148,12 @@ void name_record(const mibs::resolver& names, pipeline::record& r) {
     const auto oid = vb.name.arcs();
     const mibs::oid_match m = names.lookup(oid);
     if (m.n == nullptr) continue;  // nothing named: stays numeric
+    // The decoded index of a column instance.
+    const bool column = m.n->kind == mibs::node_kind::column && m.matched < oid.size();
+    const mibs::decoded_index index =
+        column ? names.decode_index(*m.n, oid.subspan(m.matched)) : mibs::decoded_index{};
     std::size_t from = out.text.size();
-    names.append_name(oid, out.text);
+    names.append_name(oid, m, column ? &index : nullptr, out.text);
     nv.name = mark(from);
 
     // The value, rendered by the object's syntax (only for an object with one: a varbind
@@ -159,9 +172,8 @@ void name_record(const mibs::resolver& names, pipeline::record& r) {
     names.append_display(object, v, out.text);
     nv.display = mark(from);
 
-    // The decoded index of a column instance.
-    if (m.n->kind == mibs::node_kind::column && m.matched < oid.size()) {
-      const auto d = names.decode_index(*m.n, oid.subspan(m.matched));
+    if (column) {
+      const auto& d = index;
       if (d.count > 0) {
         nv.index_first = static_cast<std::uint32_t>(out.index.size());
         nv.index_count = static_cast<std::uint32_t>(d.count);

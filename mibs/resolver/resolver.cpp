@@ -18,8 +18,14 @@ bool is_prefix(std::span<const std::uint32_t> prefix, std::span<const std::uint3
   return prefix.size() <= of.size() && std::equal(prefix.begin(), prefix.end(), of.begin());
 }
 
-bool less(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) noexcept {
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+inline bool less(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) noexcept {
+  const std::size_t n = std::min(a.size(), b.size());
+  const std::uint32_t* pa = a.data();
+  const std::uint32_t* pb = b.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (pa[i] != pb[i]) return pa[i] < pb[i];
+  }
+  return a.size() < b.size();
 }
 
 void append_uint(std::uint64_t v, std::string& out) {
@@ -207,6 +213,12 @@ resolver::resolver(mib_set set) : set_(std::move(set)) {
   }
   nodes = std::move(sorted);
 
+  key_offset_.reserve(nodes.size() + 1);
+  key_offset_.push_back(0);
+  for (const auto& n : nodes) {
+    key_arcs_.insert(key_arcs_.end(), n.oid.begin(), n.oid.end());
+    key_offset_.push_back(static_cast<std::uint32_t>(key_arcs_.size()));
+  }
   parent_.assign(nodes.size(), npos);
   std::vector<std::uint32_t> stack;
   for (std::uint32_t i = 0; i < nodes.size(); ++i) {
@@ -222,14 +234,28 @@ resolver::resolver(mib_set set) : set_(std::move(set)) {
 }
 
 oid_match resolver::lookup(std::span<const std::uint32_t> oid) const noexcept {
-  const auto& nodes = set_.nodes;
-  auto it = std::upper_bound(nodes.begin(), nodes.end(), oid,
-                             [](auto o, const node& n) { return less(o, n.oid); });
-  if (it == nodes.begin()) return {};
-  auto i = static_cast<std::uint32_t>(std::distance(nodes.begin(), it) - 1);
-  while (i != npos && !is_prefix(nodes[i].oid, oid)) i = parent_[i];
+  // Binary search over the flat copy of the keys (a few cache lines per step, not a node and
+  // its heap-allocated oid), then up the named parents to the longest prefix.
+  const auto key = [this](std::uint32_t i) {
+    return std::span<const std::uint32_t>(key_arcs_.data() + key_offset_[i],
+                                          key_offset_[i + 1] - key_offset_[i]);
+  };
+  std::uint32_t lo = 0;
+  auto count = static_cast<std::uint32_t>(set_.nodes.size());
+  while (count > 0) {  // upper_bound
+    const std::uint32_t step = count / 2;
+    if (!less(oid, key(lo + step))) {
+      lo += step + 1;
+      count -= step + 1;
+    } else {
+      count = step;
+    }
+  }
+  if (lo == 0) return {};
+  std::uint32_t i = lo - 1;
+  while (i != npos && !is_prefix(key(i), oid)) i = parent_[i];
   if (i == npos) return {};
-  return {&nodes[i], nodes[i].oid.size()};
+  return {&set_.nodes[i], key_offset_[i + 1] - key_offset_[i]};
 }
 
 const node* resolver::find(std::span<const std::uint32_t> oid) const noexcept {
@@ -567,6 +593,19 @@ bool resolver::append_name(std::span<const std::uint32_t> oid, std::string& out,
     return true;
   }
   const oid_match m = lookup(oid);
+  if (m.n != nullptr && m.n->kind == node_kind::column && m.matched < oid.size()) {
+    const decoded_index d = decode_index(*m.n, oid.subspan(m.matched));
+    return append_name(oid, m, &d, out, style);
+  }
+  return append_name(oid, m, nullptr, out, style);
+}
+
+bool resolver::append_name(std::span<const std::uint32_t> oid, const oid_match& m,
+                           const decoded_index* index, std::string& out, name_style style) const {
+  if (style == name_style::numeric) {
+    append_arcs(oid, out, true);
+    return true;
+  }
   if (m.n == nullptr) {
     append_arcs(oid, out, false);
     return false;
@@ -593,13 +632,12 @@ bool resolver::append_name(std::span<const std::uint32_t> oid, std::string& out,
     out.append(m.n->name);
   }
   auto suffix = oid.subspan(m.matched);
-  if (!suffix.empty() && m.n->kind == node_kind::column) {
-    const decoded_index d = decode_index(*m.n, suffix);
-    for (std::size_t i = 0; i < d.count; ++i) {
+  if (index != nullptr) {
+    for (std::size_t i = 0; i < index->count; ++i) {
       out.push_back('.');
-      append_index_in_name(d.parts[i], out);
+      append_index_in_name(index->parts[i], out);
     }
-    suffix = d.rest;
+    suffix = index->rest;
   }
   append_arcs(suffix, out, true);
   return true;

@@ -120,6 +120,12 @@ class resolver {
   /// numeric form is appended). The instance suffix of a column is decoded by its INDEX.
   bool append_name(std::span<const std::uint32_t> oid, std::string& out,
                    name_style style = name_style::module) const;
+  /// The same from a lookup already done: m = lookup(oid) and, for a column instance,
+  /// index = decode_index(*m.n, oid.subspan(m.matched)) (else null), so that a caller that
+  /// needs them too does not do them twice.
+  bool append_name(std::span<const std::uint32_t> oid, const oid_match& m,
+                   const decoded_index* index, std::string& out,
+                   name_style style = name_style::module) const;
   std::string name(std::span<const std::uint32_t> oid, name_style style = name_style::module) const;
 
   /// Decode suffix, the instance part of an OID of column (or of a row's child), by the row's
@@ -157,7 +163,9 @@ class resolver {
   bool append_value(const node* object, const value_view& v, std::string& out, bool typed) const;
 
   mib_set set_;
-  std::vector<std::uint32_t> parent_;  ///< per node: index of the named parent, or npos
+  std::vector<std::uint32_t> parent_;      ///< per node: index of the named parent, or npos
+  std::vector<std::uint32_t> key_arcs_;    ///< every node's oid, concatenated in node order
+  std::vector<std::uint32_t> key_offset_;  ///< node i's oid: key_arcs_[off[i] .. off[i+1])
   std::unordered_map<std::string_view, std::vector<std::uint32_t>> by_name_;
   std::unordered_map<std::string_view, std::uint32_t> module_index_;
 };
