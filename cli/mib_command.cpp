@@ -22,6 +22,9 @@ std::map<std::string, bool mibs::compiler::leniency::*> leniency_names() {
           {"smi_mixing", &L::smi_mixing},
           {"global_symbols", &L::global_symbols},
           {"unknown_clauses", &L::unknown_clauses},
+          {"imports_without_semicolon", &L::imports_without_semicolon},
+          {"missing_commas", &L::missing_commas},
+          {"module_aliases", &L::module_aliases},
           {"missing_end", &L::missing_end}};
 }
 
@@ -123,7 +126,9 @@ void add_mib_compile_command(mib_group& group) {
   cmd->add_option("--no-leniency", flags->no_leniency,
                   "turn a leniency option off (repeatable): underscores, uppercase_identifiers, "
                   "trailing_commas, missing_base_imports, smi_mixing, global_symbols, "
-                  "unknown_clauses, missing_end");
+                  "unknown_clauses, imports_without_semicolon, missing_commas, "
+                  "module_aliases, missing_end")
+      ->allow_extra_args(false);
   group.runners.emplace_back("compile", [flags]() { return run_compile(*flags); });
 }
 

@@ -68,14 +68,54 @@ constexpr std::string_view rfc_1212 = "RFC-1212 DEFINITIONS ::= BEGIN END";
 constexpr std::string_view rfc_1215 = "RFC-1215 DEFINITIONS ::= BEGIN END";
 constexpr std::string_view snmpv2_conf = "SNMPv2-CONF DEFINITIONS ::= BEGIN END";
 
+// RFC 2579 (SNMPv2-TC): the textual conventions with their syntax and DISPLAY-HINT, without
+// their descriptions. Used only when no SNMPv2-TC file is loaded.
+constexpr std::string_view snmpv2_tc = R"(
+SNMPv2-TC DEFINITIONS ::= BEGIN
+IMPORTS TimeTicks FROM SNMPv2-SMI;
+DisplayString ::= TEXTUAL-CONVENTION DISPLAY-HINT "255a" STATUS current DESCRIPTION ""
+    SYNTAX OCTET STRING (SIZE (0..255))
+PhysAddress ::= TEXTUAL-CONVENTION DISPLAY-HINT "1x:" STATUS current DESCRIPTION ""
+    SYNTAX OCTET STRING
+MacAddress ::= TEXTUAL-CONVENTION DISPLAY-HINT "1x:" STATUS current DESCRIPTION ""
+    SYNTAX OCTET STRING (SIZE (6))
+TruthValue ::= TEXTUAL-CONVENTION STATUS current DESCRIPTION ""
+    SYNTAX INTEGER { true(1), false(2) }
+TestAndIncr ::= TEXTUAL-CONVENTION STATUS current DESCRIPTION ""
+    SYNTAX INTEGER (0..2147483647)
+AutonomousType ::= TEXTUAL-CONVENTION STATUS current DESCRIPTION ""
+    SYNTAX OBJECT IDENTIFIER
+InstancePointer ::= TEXTUAL-CONVENTION STATUS obsolete DESCRIPTION ""
+    SYNTAX OBJECT IDENTIFIER
+VariablePointer ::= TEXTUAL-CONVENTION STATUS current DESCRIPTION ""
+    SYNTAX OBJECT IDENTIFIER
+RowPointer ::= TEXTUAL-CONVENTION STATUS current DESCRIPTION ""
+    SYNTAX OBJECT IDENTIFIER
+RowStatus ::= TEXTUAL-CONVENTION STATUS current DESCRIPTION ""
+    SYNTAX INTEGER { active(1), notInService(2), notReady(3), createAndGo(4),
+                     createAndWait(5), destroy(6) }
+TimeStamp ::= TEXTUAL-CONVENTION STATUS current DESCRIPTION ""
+    SYNTAX TimeTicks
+TimeInterval ::= TEXTUAL-CONVENTION STATUS current DESCRIPTION ""
+    SYNTAX INTEGER (0..2147483647)
+DateAndTime ::= TEXTUAL-CONVENTION DISPLAY-HINT "2d-1d-1d,1d:1d:1d.1d,1a1d:1d"
+    STATUS current DESCRIPTION ""
+    SYNTAX OCTET STRING (SIZE (8 | 11))
+StorageType ::= TEXTUAL-CONVENTION STATUS current DESCRIPTION ""
+    SYNTAX INTEGER { other(1), volatile(2), nonVolatile(3), permanent(4), readOnly(5) }
+TDomain ::= TEXTUAL-CONVENTION STATUS current DESCRIPTION ""
+    SYNTAX OBJECT IDENTIFIER
+TAddress ::= TEXTUAL-CONVENTION STATUS current DESCRIPTION ""
+    SYNTAX OCTET STRING (SIZE (1..255))
+END
+)";
+
 }  // namespace
 
 const std::vector<base_module>& base_modules() {
-  static const std::vector<base_module> all{{"SNMPv2-SMI", snmpv2_smi},
-                                            {"RFC1155-SMI", rfc1155_smi},
-                                            {"RFC-1212", rfc_1212},
-                                            {"RFC-1215", rfc_1215},
-                                            {"SNMPv2-CONF", snmpv2_conf}};
+  static const std::vector<base_module> all{
+      {"SNMPv2-SMI", snmpv2_smi}, {"RFC1155-SMI", rfc1155_smi}, {"RFC-1212", rfc_1212},
+      {"RFC-1215", rfc_1215},     {"SNMPv2-CONF", snmpv2_conf}, {"SNMPv2-TC", snmpv2_tc, true}};
   return all;
 }
 

@@ -66,15 +66,29 @@ class linker {
  public:
   linker(std::vector<module_ast> parsed, const leniency& opts) : opts_(opts) {
     for (const auto& b : base_modules()) {
+      if (b.fallback) continue;
       auto ms = parse_modules(b.text, "<built-in>", opts);
       for (auto& m : ms) add(std::move(m), true);
     }
     for (auto& m : parsed) add(std::move(m), false);
+    for (const auto& b : base_modules()) {
+      if (!b.fallback || by_name_.count(std::string(b.name)) != 0) continue;
+      auto ms = parse_modules(b.text, "<built-in>", opts);
+      for (auto& m : ms) add(std::move(m), false);
+    }
   }
 
   mib_set run() {
     for (auto& m : mods_) prepare(m);
-    for (std::size_t i = 0; i < mods_.size(); ++i) make_nodes(i);
+    // Who keeps an OID that several modules define: SMIv2 modules before SMIv1 ones (SNMPv2-MIB
+    // and IF-MIB keep their nodes against RFC1213-MIB, a vendor's SMIv2 module against its
+    // V1SMI copy), then the first in load order.
+    std::vector<std::size_t> order(mods_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+      return is_smiv2(mods_[a]) && !is_smiv2(mods_[b]);
+    });
+    for (auto i : order) make_nodes(i);
     std::sort(nodes_.begin(), nodes_.end(),
               [](const pending& a, const pending& b) { return a.n.oid < b.n.oid; });
     mib_set set;
@@ -171,6 +185,14 @@ class linker {
       for (const auto& s : imp.symbols) m.imported.emplace(s, from);
     }
     if (!m.builtin) global_candidates_.push_back(&m - mods_.data());
+  }
+
+  static bool is_smiv2(const mod& m) {
+    if (m.builtin) return m.ast.name == "SNMPv2-SMI" || m.ast.name == "SNMPv2-CONF";
+    for (const auto& imp : m.ast.imports)
+      if (imp.module == "SNMPv2-SMI" || imp.module == "SNMPv2-TC" || imp.module == "SNMPv2-CONF")
+        return true;
+    return false;
   }
 
   void diag(mod& m, const position& at, diagnostic::level l, std::string msg) {
@@ -465,6 +487,34 @@ class linker {
       }
       nodes_.push_back(std::move(p));
     }
+    implicit_nodes(mi);
+  }
+
+  /// Named components inside OID values define names too (X.680 §32.3): `{ iso std(0)
+  /// iso8802(8802) 1 }` names .1.0 `std` and .1.0.8802 `iso8802`, as Net-SNMP has them. They
+  /// come after the module's own definitions, so an explicit definition keeps its OID.
+  void implicit_nodes(std::size_t mi) {
+    auto& m = mods_[mi];
+    for (std::size_t di = 0; di < m.ast.definitions.size(); ++di) {
+      const auto& d = m.ast.definitions[di];
+      if (m.state[di] != visit::done || d.kind == definition_kind::trap_type) continue;
+      const auto& full = m.oids[di];
+      const auto& cs = d.oid;
+      for (std::size_t i = 0; i < cs.size(); ++i) {
+        if (cs[i].name.empty() || !cs[i].number) continue;
+        const std::size_t len = full.size() - (cs.size() - 1 - i);
+        if (len == 0 || len > full.size()) continue;
+        std::vector<std::uint32_t> prefix(full.begin(), full.begin() + static_cast<long>(len));
+        if (!taken_.emplace(prefix, nodes_.size()).second) continue;
+        pending p;
+        p.mod = mi;
+        p.def = none;
+        p.n.oid = std::move(prefix);
+        p.n.name = cs[i].name;
+        p.n.module = m.index;
+        nodes_.push_back(std::move(p));
+      }
+    }
   }
 
   std::uint32_t find_node(const mib_set& set, const std::vector<std::uint32_t>& oid) const {
@@ -514,6 +564,7 @@ class linker {
     for (std::size_t i = 0; i < set.nodes.size(); ++i) {
       auto& n = set.nodes[i];
       const auto mi = nodes_[i].mod;
+      if (nodes_[i].def == none) continue;  // an implicit node: no references
       const auto& d = mods_[mi].ast.definitions[nodes_[i].def];
       for (const auto& x : d.index) n.index.push_back(make_ref(set, mi, x, d.at));
       if (!d.augments.empty()) n.augments = make_ref(set, mi, d.augments, d.at);

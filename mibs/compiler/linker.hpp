@@ -5,7 +5,9 @@
 // AUGMENTS, OBJECTS and VARIABLES into node_refs.
 //
 // Load order: the built-in base modules, then the modules in the order given. When two modules
-// define the same OID, the first in load order keeps it (as Net-SNMP does). When two files
+// define the same OID, an SMIv2 module (one that imports from SNMPv2-SMI, -TC or -CONF) keeps it
+// against an SMIv1 one, and otherwise the first in load order keeps it: SNMPv2-MIB::sysUpTime
+// and IF-MIB::ifDescr win over RFC1213-MIB's, as in Net-SNMP's output. When two files
 // define a module of the same name, the first is used and the other is reported as failed.
 #include <vector>
 

@@ -1,84 +1,15 @@
 #include "mibs/compiler/parser.hpp"
 
-#include <array>
-#include <charconv>
-#include <limits>
+#include <algorithm>
 #include <stdexcept>
 
 #include "mibs/compiler/lexer.hpp"
+#include "mibs/compiler/value_parser.hpp"
 
 namespace trapsink::mibs::compiler {
 namespace {
 
 using tk = token::kind;
-
-struct parse_error : std::runtime_error {
-  parse_error(const token& at, const std::string& what)
-      : std::runtime_error(what), line(at.line), column(at.column) {}
-  std::uint32_t line;
-  std::uint32_t column;
-};
-
-constexpr std::array macro_names{
-    std::string_view{"OBJECT-TYPE"},        std::string_view{"OBJECT-IDENTITY"},
-    std::string_view{"MODULE-IDENTITY"},    std::string_view{"NOTIFICATION-TYPE"},
-    std::string_view{"TRAP-TYPE"},          std::string_view{"OBJECT-GROUP"},
-    std::string_view{"NOTIFICATION-GROUP"}, std::string_view{"MODULE-COMPLIANCE"},
-    std::string_view{"AGENT-CAPABILITIES"}, std::string_view{"TEXTUAL-CONVENTION"}};
-
-constexpr std::array clause_names{
-    std::string_view{"SYNTAX"},          std::string_view{"WRITE-SYNTAX"},
-    std::string_view{"ACCESS"},          std::string_view{"MAX-ACCESS"},
-    std::string_view{"MIN-ACCESS"},      std::string_view{"STATUS"},
-    std::string_view{"DESCRIPTION"},     std::string_view{"REFERENCE"},
-    std::string_view{"UNITS"},           std::string_view{"DISPLAY-HINT"},
-    std::string_view{"CONTACT-INFO"},    std::string_view{"ORGANIZATION"},
-    std::string_view{"LAST-UPDATED"},    std::string_view{"REVISION"},
-    std::string_view{"PRODUCT-RELEASE"}, std::string_view{"INDEX"},
-    std::string_view{"AUGMENTS"},        std::string_view{"DEFVAL"},
-    std::string_view{"OBJECTS"},         std::string_view{"NOTIFICATIONS"},
-    std::string_view{"VARIABLES"},       std::string_view{"ENTERPRISE"},
-    std::string_view{"MODULE"},          std::string_view{"SUPPORTS"}};
-
-template <std::size_t N>
-bool in(const std::array<std::string_view, N>& set, std::string_view w) noexcept {
-  for (auto s : set)
-    if (s == w) return true;
-  return false;
-}
-
-std::int64_t clamp_number(std::string_view text) noexcept {
-  const bool negative = !text.empty() && text.front() == '-';
-  std::int64_t v = 0;
-  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (r.ec == std::errc::result_out_of_range)
-    return negative ? std::numeric_limits<std::int64_t>::min()
-                    : std::numeric_limits<std::int64_t>::max();
-  return v;
-}
-
-std::int64_t radix_value(std::string_view digits, int radix) noexcept {
-  std::uint64_t v = 0;
-  for (char c : digits) {
-    int d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else {
-      continue;  // spaces inside the quotes
-    }
-    if (d >= radix) continue;
-    if (v > (std::numeric_limits<std::uint64_t>::max() >> (radix == 16 ? 4 : 1)))
-      return std::numeric_limits<std::int64_t>::max();
-    v = v * static_cast<std::uint64_t>(radix) + static_cast<std::uint64_t>(d);
-  }
-  return v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
-             ? std::numeric_limits<std::int64_t>::max()
-             : static_cast<std::int64_t>(v);
-}
 
 std::optional<access> access_of(std::string_view w) {
   if (w == "not-accessible") return access::not_accessible;
@@ -101,11 +32,13 @@ std::optional<status> status_of(std::string_view w) {
 }
 
 /// Parses one module, from its header to END, over a shared token vector.
-class module_parser {
+/// One module, from its header to END: the module structure, IMPORTS and the clauses of each
+/// definition (the values and types inside them are value_parser's).
+class module_parser : public value_parser {
  public:
   module_parser(const std::vector<token>& toks, std::size_t pos, const std::string& file,
                 const leniency& opts)
-      : t_(toks), pos_(pos), opts_(opts) {
+      : value_parser(toks, pos, file, opts) {
     m_.file = file;
   }
 
@@ -117,64 +50,19 @@ class module_parser {
       body();
     } catch (const parse_error& e) {
       m_.failed = true;
-      add(diagnostic::level::error, e.line, e.column, e.what());
+      m_.diagnostics.push_back({m_.file, e.line, e.column, diagnostic::level::error, e.what()});
     }
+    m_.diagnostics.insert(m_.diagnostics.begin(), warnings_.begin(), warnings_.end());
+    std::stable_sort(m_.diagnostics.begin(), m_.diagnostics.end(),
+                     [](const diagnostic& a, const diagnostic& b) {
+                       return a.line != b.line ? a.line < b.line : a.column < b.column;
+                     });
     return pos_;
   }
 
   module_ast take() { return std::move(m_); }
 
  private:
-  const token& cur() const { return t_[pos_]; }
-  const token& peek(std::size_t n = 1) const {
-    return t_[pos_ + n < t_.size() ? pos_ + n : t_.size() - 1];
-  }
-  const token& next() {
-    const token& r = t_[pos_];
-    if (pos_ + 1 < t_.size()) ++pos_;
-    return r;
-  }
-  static std::string describe(const token& x) {
-    switch (x.type) {
-      case tk::end:
-        return "end of file";
-      case tk::string:
-        return "a string";
-      case tk::bad_string:
-        return "a string that never ends";
-      default:
-        return "'" + std::string(x.text) + "'";
-    }
-  }
-  [[noreturn]] void fail(const std::string& what) const { throw parse_error(cur(), what); }
-  [[noreturn]] void expected(const std::string& what) const {
-    fail("expected " + what + ", found " + describe(cur()));
-  }
-  const token& expect(tk k, const char* what) {
-    if (!cur().is(k)) expected(what);
-    return next();
-  }
-  void expect_word(std::string_view w) {
-    if (!cur().is_word(w)) expected("'" + std::string(w) + "'");
-    next();
-  }
-  void add(diagnostic::level l, std::uint32_t line, std::uint32_t col, std::string msg) {
-    m_.diagnostics.push_back({m_.file, line, col, l, std::move(msg)});
-  }
-  void warn(const token& at, std::string msg) {
-    add(diagnostic::level::warning, at.line, at.column, std::move(msg));
-  }
-
-  /// A descriptor (a value name), with the identifier leniencies.
-  std::string descriptor(const char* what) {
-    if (!cur().is(tk::word)) expected(what);
-    const token& w = cur();
-    if (!opts_.underscores && w.text.find('_') != std::string_view::npos)
-      fail("identifier '" + std::string(w.text) + "' contains '_' (leniency underscores is off)");
-    next();
-    return std::string(w.text);
-  }
-
   void header() {
     const token& name = cur();
     m_.name = std::string(name.text);
@@ -273,54 +161,6 @@ class module_parser {
       }
       expected("a symbol, FROM or ';' in IMPORTS");
     }
-  }
-
-  /// True when the current token starts a definition (`name OBJECT IDENTIFIER ::=`,
-  /// `name MACRO-NAME`, `Name ::=`).
-  bool starts_definition() const {
-    const token& a = peek();
-    if (a.is(tk::assign)) return true;
-    if (a.is_word("OBJECT") && peek(2).is_word("IDENTIFIER")) return true;
-    return a.is(tk::word) && (in(macro_names, a.text) || a.text == "MACRO");
-  }
-
-  /// Skips a balanced { ... } and returns its tokens' text joined by spaces.
-  std::string skip_braces() {
-    std::string text;
-    int depth = 0;
-    do {
-      const token& x = cur();
-      if (x.is(tk::end)) expected("'}'");
-      if (x.is(tk::lbrace)) ++depth;
-      if (x.is(tk::rbrace)) --depth;
-      if (!text.empty() && !x.is(tk::rbrace) && !x.is(tk::comma) && !x.is(tk::rparen) &&
-          text.back() != '(')
-        text.push_back(' ');
-      if (x.is(tk::string)) {
-        text += '"';
-        text += x.text;
-        text += '"';
-      } else if (x.is(tk::hex_string) || x.is(tk::bin_string)) {
-        text += '\'';
-        text += x.text;
-        text += x.is(tk::hex_string) ? "'H" : "'B";
-      } else {
-        text += x.text;
-      }
-      next();
-    } while (depth > 0);
-    return text;
-  }
-
-  void skip_parens() {
-    int depth = 0;
-    do {
-      const token& x = cur();
-      if (x.is(tk::end)) expected("')'");
-      if (x.is(tk::lparen)) ++depth;
-      if (x.is(tk::rparen)) --depth;
-      next();
-    } while (depth > 0);
   }
 
   void definition_() {
@@ -524,12 +364,9 @@ class module_parser {
         d.augments = std::move(names.front());
       } else if (w == "DEFVAL") {
         if (!cur().is(tk::lbrace)) expected("'{' after DEFVAL");
-        auto text = skip_braces();  // "{ ... }": keep what is inside the outer braces
-        const auto first = text.find_first_not_of("{ ");
-        const auto last = text.find_last_not_of("} ");
-        d.defval = first == std::string::npos || last < first
-                       ? std::string()
-                       : text.substr(first, last - first + 1);
+        // "{ x }" -> "x", "{ { a, b } }" -> "{ a, b }": what is inside the outer braces.
+        const auto text = skip_braces();
+        d.defval = text.size() > 4 ? text.substr(2, text.size() - 4) : std::string();
       } else if (w == "OBJECTS" || w == "NOTIFICATIONS" || w == "VARIABLES") {
         bool unused = false;
         d.objects = name_list(std::string(w).c_str(), false, &unused);
@@ -557,193 +394,6 @@ class module_parser {
     }
   }
 
-  std::vector<oid_component> oid_value() {
-    expect(tk::lbrace, "'{' to start an OBJECT IDENTIFIER value");
-    std::vector<oid_component> out;
-    for (;;) {
-      const token& x = cur();
-      if (x.is(tk::rbrace)) {
-        next();
-        if (out.empty()) fail("empty OBJECT IDENTIFIER value");
-        return out;
-      }
-      oid_component c;
-      if (x.is(tk::number)) {
-        if (x.text.front() == '-') fail("negative OID component");
-        const auto v = clamp_number(x.text);
-        if (v > 0xffffffffLL) fail("OID component " + std::string(x.text) + " exceeds 2^32-1");
-        c.number = static_cast<std::uint32_t>(v);
-        next();
-      } else if (x.is(tk::word)) {
-        c.name = std::string(x.text);
-        next();
-        if (cur().is(tk::dot) && peek().is(tk::word)) {  // Module.name
-          next();
-          c.name = std::string(cur().text);
-          next();
-        }
-        if (cur().is(tk::lparen)) {
-          next();
-          if (!cur().is(tk::number) || cur().text.front() == '-') expected("a number");
-          const auto v = clamp_number(cur().text);
-          if (v > 0xffffffffLL)
-            fail("OID component " + std::string(cur().text) + " exceeds 2^32-1");
-          c.number = static_cast<std::uint32_t>(v);
-          next();
-          expect(tk::rparen, "')'");
-        }
-      } else {
-        expected("an OID component or '}'");
-      }
-      out.push_back(std::move(c));
-    }
-  }
-
-  std::int64_t constraint_value() {
-    const token& x = cur();
-    std::int64_t v = 0;
-    if (x.is(tk::number)) {
-      v = clamp_number(x.text);
-    } else if (x.is(tk::hex_string)) {
-      v = radix_value(x.text, 16);
-    } else if (x.is(tk::bin_string)) {
-      v = radix_value(x.text, 2);
-    } else if (x.is_word("MIN")) {
-      v = std::numeric_limits<std::int64_t>::min();
-    } else if (x.is_word("MAX")) {
-      v = std::numeric_limits<std::int64_t>::max();
-    } else {
-      expected("a number in a range");
-    }
-    next();
-    return v;
-  }
-
-  /// (a..b | c) — the current token is the '('.
-  std::vector<range> ranges() {
-    expect(tk::lparen, "'('");
-    std::vector<range> out;
-    for (;;) {
-      range r;
-      r.min = constraint_value();
-      r.max = r.min;
-      if (cur().is(tk::range)) {
-        next();
-        r.max = constraint_value();
-      }
-      out.push_back(r);
-      if (cur().is(tk::pipe)) {
-        next();
-        continue;
-      }
-      expect(tk::rparen, "'|' or ')' in a range");
-      return out;
-    }
-  }
-
-  syntax_ast syntax() {
-    syntax_ast s;
-    if (cur().is(tk::lbracket)) {
-      while (!cur().is(tk::rbracket)) {
-        if (cur().is(tk::end)) expected("']'");
-        next();
-      }
-      next();
-      if (cur().is_word("IMPLICIT") || cur().is_word("EXPLICIT")) next();
-      s.application_tag = true;
-    }
-    const token& x = cur();
-    if (!x.is(tk::word)) expected("a type");
-    if (x.is_word("SEQUENCE")) {
-      next();
-      if (cur().is_word("OF")) {
-        next();
-        s.kind = syntax_ast::form::sequence_of;
-        if (!cur().is(tk::word)) expected("a row type after SEQUENCE OF");
-        s.name = std::string(cur().text);
-        next();
-      } else {
-        s.kind = syntax_ast::form::sequence;
-        if (!cur().is(tk::lbrace)) expected("'{' or OF after SEQUENCE");
-        skip_braces();
-      }
-      return s;
-    }
-    if (x.is_word("CHOICE")) {
-      next();
-      s.kind = syntax_ast::form::choice;
-      if (!cur().is(tk::lbrace)) expected("'{' after CHOICE");
-      skip_braces();
-      return s;
-    }
-    if (x.is_word("INTEGER")) {
-      s.kind = syntax_ast::form::integer;
-      next();
-    } else if (x.is_word("OCTET")) {
-      next();
-      expect_word("STRING");
-      s.kind = syntax_ast::form::octet_string;
-    } else if (x.is_word("OBJECT")) {
-      next();
-      expect_word("IDENTIFIER");
-      s.kind = syntax_ast::form::object_identifier;
-    } else if (x.is_word("BITS")) {
-      s.kind = syntax_ast::form::bits;
-      next();
-    } else {
-      s.kind = syntax_ast::form::reference;
-      s.name = std::string(x.text);
-      next();
-      if (cur().is(tk::dot) && peek().is(tk::word)) {  // Module.Type
-        next();
-        s.name = std::string(cur().text);
-        next();
-      }
-    }
-    if (cur().is(tk::lbrace)) s.enums = named_numbers();
-    if (cur().is(tk::lparen)) {
-      if (peek().is_word("SIZE")) {
-        next();
-        next();
-        s.ranges = ranges();
-        expect(tk::rparen, "')' after SIZE");
-      } else {
-        s.ranges = ranges();
-      }
-    }
-    return s;
-  }
-
-  std::vector<named_number> named_numbers() {
-    next();  // {
-    std::vector<named_number> out;
-    for (;;) {
-      if (cur().is(tk::rbrace)) {
-        next();
-        return out;
-      }
-      named_number n;
-      n.label = descriptor("a label");
-      expect(tk::lparen, "'(' after a label");
-      if (!cur().is(tk::number)) expected("a number");
-      n.value = clamp_number(cur().text);
-      next();
-      expect(tk::rparen, "')'");
-      out.push_back(std::move(n));
-      if (cur().is(tk::comma)) {
-        next();
-        if (cur().is(tk::rbrace) && !opts_.trailing_commas)
-          fail("trailing comma in an enumeration (leniency trailing_commas is off)");
-      } else if (!cur().is(tk::rbrace)) {
-        if (!opts_.missing_commas || !cur().is(tk::word)) expected("',' or '}' in an enumeration");
-        warn(cur(), "missing ',' in an enumeration (leniency missing_commas)");
-      }
-    }
-  }
-
-  const std::vector<token>& t_;
-  std::size_t pos_;
-  const leniency& opts_;
   module_ast m_;
 };
 
@@ -772,7 +422,7 @@ std::vector<module_ast> parse_modules(std::string_view text, const std::string& 
     auto m = p.take();
     const bool failed = m.failed;
     out.push_back(std::move(m));
-    pos = next_header(toks, failed ? std::max(stop, pos + 1) : stop);
+    pos = next_header(toks, failed ? pos + 1 : stop);
   }
   return out;
 }

@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <system_error>
 
@@ -273,48 +273,50 @@ void read_module(reader& r, module_info& m) {
   }
 }
 
-void check_refs(const std::vector<node_ref>& rs, std::size_t nodes) {
-  for (const auto& x : rs)
-    if (x.node != node_ref::npos && x.node >= nodes) throw corrupt("node reference out of range");
+void check_ref(const node_ref& x, std::size_t nodes) {
+  if (x.node != node_ref::npos && x.node >= nodes) throw corrupt("node reference out of range");
 }
 
-std::string read_file(const std::filesystem::path& path) {
+void check_refs(const std::vector<node_ref>& rs, std::size_t nodes) {
+  for (const auto& x : rs) check_ref(x, nodes);
+}
+
+/// A file's bytes, read into a buffer that is not zero-filled first (the index is read once,
+/// whole). Reading rather than mapping: a file truncated while mapped would be a SIGBUS.
+struct file_bytes {
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;
+  std::string_view view() const noexcept { return {data.get(), size}; }
+};
+
+file_bytes read_file(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error(std::strerror(errno));
-  std::string data;
-  char buf[1 << 16];
-  struct stat_guard {
+  struct fd_guard {
     int fd;
-    ~stat_guard() { ::close(fd); }
+    ~fd_guard() { ::close(fd); }
   } guard{fd};
-  const auto end = ::lseek(fd, 0, SEEK_END);
-  if (end > 0) {
-    data.resize(static_cast<std::size_t>(end));
-    if (::lseek(fd, 0, SEEK_SET) != 0) throw std::runtime_error(std::strerror(errno));
-    std::size_t got = 0;
-    while (got < data.size()) {
-      const auto n = ::read(fd, data.data() + got, data.size() - got);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw std::runtime_error(std::strerror(errno));
-      }
-      if (n == 0) break;
-      got += static_cast<std::size_t>(n);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw std::runtime_error(std::strerror(errno));
+  file_bytes out;
+  std::size_t capacity = st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 1 << 16;
+  out.data = std::make_unique_for_overwrite<char[]>(capacity);
+  for (;;) {
+    if (out.size == capacity) {  // grew (or not a regular file): double the buffer
+      auto bigger = std::make_unique_for_overwrite<char[]>(capacity * 2);
+      std::memcpy(bigger.get(), out.data.get(), out.size);
+      out.data = std::move(bigger);
+      capacity *= 2;
     }
-    data.resize(got);
-  } else {
-    // Not seekable (a pipe) or empty: read to the end.
-    for (;;) {
-      const auto n = ::read(fd, buf, sizeof buf);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw std::runtime_error(std::strerror(errno));
-      }
-      if (n == 0) break;
-      data.append(buf, static_cast<std::size_t>(n));
+    const auto n = ::read(fd, out.data.get() + out.size, capacity - out.size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::strerror(errno));
     }
+    if (n == 0) break;
+    out.size += static_cast<std::size_t>(n);
   }
-  return data;
+  return out;
 }
 
 }  // namespace
@@ -375,7 +377,7 @@ mib_set decode_index(std::string_view bytes) {
       if (n.module >= set.modules.size()) throw corrupt("module reference out of range");
       check_refs(n.index, nodes);
       check_refs(n.objects, nodes);
-      if (n.augments) check_refs({*n.augments}, nodes);
+      if (n.augments) check_ref(*n.augments, nodes);
     }
   } catch (const corrupt& e) {
     throw std::runtime_error(std::string("corrupt (") + e.what() + ")");
@@ -423,14 +425,14 @@ void write_index(const mib_set& set, const std::filesystem::path& path) {
 }
 
 mib_set read_index(const std::filesystem::path& path) {
-  std::string data;
+  file_bytes data;
   try {
     data = read_file(path);
   } catch (const std::exception& e) {
     throw std::runtime_error(path.string() + ": " + e.what());
   }
   try {
-    return decode_index(data);
+    return decode_index(data.view());
   } catch (const std::exception& e) {
     throw std::runtime_error(path.string() + ": " + e.what());
   }
