@@ -134,9 +134,11 @@ void add_mib_compile_command(mib_group& group) {
 
 std::function<int()> add_mib_command(CLI::App& app) {
   auto& group = mib_subcommands();
-  group.app = app.add_subcommand("mib", "MIB modules: compile them into an index");
+  group.app = app.add_subcommand(
+      "mib", "MIB modules: compile them into an index, translate names and OIDs, show a node");
   group.app->require_subcommand(1);
   add_mib_compile_command(group);
+  add_mib_translate_command(group);
   return [&group]() {
     for (const auto& [name, run] : group.runners)
       if (group.app->got_subcommand(name)) return run();

@@ -29,4 +29,9 @@ mib_group& mib_subcommands();
 /// --strict, when a module failed or misses an import, 2 on bad arguments.
 void add_mib_compile_command(mib_group& group);
 
+/// `trapsink mib translate [-On|-Of|-Os|-Td] [--index FILE] NAME|OID...` and
+/// `trapsink mib info [--index FILE] NAME...` (cli/mib_translate_command.cpp). Exit codes: 0 all
+/// translated, 1 when one did not (or no index could be loaded), 2 on bad arguments.
+void add_mib_translate_command(mib_group& group);
+
 }  // namespace trapsink::cli
