@@ -4,7 +4,6 @@
 #include <map>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "mibs/compiler/base_modules.hpp"
 #include "mibs/compiler/parser.hpp"
@@ -493,16 +492,8 @@ class linker {
 
   /// Named components inside OID values define names too (X.680 §32.3): `{ iso std(0)
   /// iso8802(8802) 1 }` names .1.0 `std` and .1.0.8802 `iso8802`, as Net-SNMP has them. They
-  /// come after the module's own definitions, so an explicit definition keeps its OID, and a
-  /// name that some loaded module defines explicitly is not given to another OID this way
-  /// (LLDP-MIB's `ieee802dot1mibs(1)` under .1.0.8802.1 against IEEE8021-TC-MIB's
-  /// ieee802dot1mibs, .1.3.111.2.802.1.1): a descriptor names one thing.
+  /// come after the module's own definitions, so an explicit definition keeps its OID.
   void implicit_nodes(std::size_t mi) {
-    if (explicit_names_.empty()) {
-      for (const auto& x : mods_)
-        if (!x.duplicate && !x.ast.failed)
-          for (const auto& [name, di] : x.defs) explicit_names_.insert(name);
-    }
     auto& m = mods_[mi];
     for (std::size_t di = 0; di < m.ast.definitions.size(); ++di) {
       const auto& d = m.ast.definitions[di];
@@ -510,7 +501,7 @@ class linker {
       const auto& full = m.oids[di];
       const auto& cs = d.oid;
       for (std::size_t i = 0; i < cs.size(); ++i) {
-        if (cs[i].name.empty() || !cs[i].number || explicit_names_.count(cs[i].name) != 0) continue;
+        if (cs[i].name.empty() || !cs[i].number) continue;
         const std::size_t len = full.size() - (cs.size() - 1 - i);
         if (len == 0 || len > full.size()) continue;
         std::vector<std::uint32_t> prefix(full.begin(), full.begin() + static_cast<long>(len));
@@ -601,7 +592,6 @@ class linker {
   std::vector<std::size_t> global_candidates_;
   std::vector<pending> nodes_;
   std::map<std::vector<std::uint32_t>, std::size_t> taken_;
-  std::unordered_set<std::string_view> explicit_names_;  ///< value names defined explicitly
 };
 
 }  // namespace
