@@ -10,8 +10,8 @@ fills and stays full. Route: traps of community "flood" go to both sinks; everyt
 Asserted (outcomes, not timings):
   - memory stays bounded: peak RSS (VmHWM) - idle RSS stays below what the two queues can hold
     plus a fixed allowance (not under AddressSanitizer, whose quarantine holds freed memory);
-  - the process keeps answering: informs are acknowledged during the flood, and blast's count
-    of acknowledgements equals trapsink's;
+  - the process keeps answering: informs are acknowledged during the flood, and trapsink
+    sent at least the acknowledgements blast counted;
   - every datagram is accounted for, by reason: flood sent + informs sent = received + kernel
     drops; received = recorded + dropped (queue_full ...); Kafka discarded queue_full > 0;
   - it recovers: after the flood, 200 traps and a Net-SNMP snmpinform all get through.
@@ -135,8 +135,11 @@ class Overload(InteropCase):
         # The process kept answering during the flood.
         self.assertGreater(inform_r["acknowledged"], 0, msg)
         self.assertEqual(inform_r["duplicate_acks"], 0, msg)
+        # trapsink acknowledged at least what blast saw (a Response to an inform that waited in
+        # the kernel's buffer may come after blast stopped listening) and the snmpinform.
         acked = get("trapsink_listener_informs_acknowledged_total")
-        self.assertEqual(acked, inform_r["acknowledged"] + 1 + retrans, msg)
+        self.assertGreaterEqual(acked, inform_r["acknowledged"] + 1, msg)
+        self.assertLessEqual(acked, inform_r["sent"] + 1 + retrans, msg)
 
         bound = 2 * CAPACITY * PER_RECORD_BYTES + FIXED_ALLOWANCE
         print(f"\noverload: flood {flood_r['sent']} traps in {flood_r['seconds']:.1f} s "
