@@ -269,7 +269,8 @@ def main():
                     help="receive buffer asked for by trapsink and the bare receiver (snmptrapd "
                          "keeps its own); the kernel caps it at net.core.rmem_max")
     ap.add_argument("--pin", action="store_true",
-                    help="receiver on CPU 1, generator on CPU 0 (taskset)")
+                    help="receiver on CPU 1, generator on CPU 0 (taskset); trapsink's shards "
+                         "then share CPU 1, so add --shards 1 for one receive thread")
     ap.add_argument("--quick", action="store_true",
                     help="a smoke run: rates 2000,8000, 1 s per step")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directories")
