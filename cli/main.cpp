@@ -10,6 +10,7 @@
 
 #include "cli/blast_command.hpp"
 #include "cli/check_config_command.hpp"
+#include "cli/mib_command.hpp"
 #include "cli/query_command.hpp"
 #include "cli/serve_command.hpp"
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   auto check_config = trapsink::cli::add_check_config_command(app);
   auto query = trapsink::cli::add_query_command(app);
   auto blast = trapsink::cli::add_blast_command(app);
+  auto mib = trapsink::cli::add_mib_command(app);
 
   try {
     app.parse(argc, argv);
@@ -56,6 +58,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("check-config")) return check_config();
     if (app.got_subcommand("query")) return query();
     if (app.got_subcommand("blast")) return blast();
+    if (app.got_subcommand("mib")) return mib();
   } catch (const std::invalid_argument& e) {
     std::cerr << "trapsink: " << e.what() << '\n';
     return 2;
