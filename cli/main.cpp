@@ -9,6 +9,8 @@
 #include <stdexcept>
 
 #include "cli/check_config_command.hpp"
+#include "cli/cmdgen_command.hpp"
+#include "cli/notify_command.hpp"
 #include "cli/query_command.hpp"
 #include "cli/serve_command.hpp"
 
@@ -33,6 +35,8 @@ int main(int argc, char** argv) {
   auto serve = trapsink::cli::add_serve_command(app);
   auto check_config = trapsink::cli::add_check_config_command(app);
   auto query = trapsink::cli::add_query_command(app);
+  auto cmdgen = trapsink::cli::add_cmdgen_commands(app);
+  auto notify = trapsink::cli::add_notify_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -53,6 +57,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("serve")) return serve();
     if (app.got_subcommand("check-config")) return check_config();
     if (app.got_subcommand("query")) return query();
+    if (auto rc = cmdgen()) return *rc;
+    if (auto rc = notify()) return *rc;
   } catch (const std::invalid_argument& e) {
     std::cerr << "trapsink: " << e.what() << '\n';
     return 2;

@@ -1,0 +1,274 @@
+// The session against an in-process responder on loopback: request-id matching, retries,
+// timeouts, stray and forged answers ignored, many requests in flight on one socket, walks.
+// Interop with Net-SNMP's snmpd is in tests/interop/test_cmdgen_*.py.
+#include "snmp/cmdgen/session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <functional>
+#include <map>
+
+#include "snmp/cmdgen/walk.hpp"
+#include "snmp/message/codec.hpp"
+
+namespace trapsink::snmp::cmdgen {
+namespace {
+namespace asio = boost::asio;
+using asio::ip::udp;
+namespace msg = snmp::message;
+
+/// A v1/v2c agent serving a sorted table; answer() may be replaced to misbehave.
+class fake_agent {
+ public:
+  explicit fake_agent(asio::io_context& io)
+      : sock_(io, udp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    receive();
+  }
+  udp::endpoint endpoint() const { return sock_.local_endpoint(); }
+  std::map<ber::oid, msg::value> table;
+  int received = 0;
+  int drop_first = 0;  ///< ignore this many requests
+  /// Called before answering: may change the response; return false to send nothing.
+  std::function<bool(msg::community_message&)> tamper;
+
+ private:
+  void receive() {
+    sock_.async_receive_from(
+        asio::buffer(buf_), from_, [this](boost::system::error_code ec, std::size_t n) {
+          if (ec) return;
+          ++received;
+          auto m = msg::decode_community(std::span<const std::byte>(buf_.data(), n));
+          if (m && received > drop_first) {
+            auto& req = std::get<msg::pdu>(m->body);
+            msg::pdu r;
+            r.type = msg::pdu_type::response;
+            r.request_id = req.request_id;
+            if (req.type == msg::pdu_type::get_request) {
+              for (auto& vb : req.varbinds) {
+                auto it = table.find(vb.name);
+                r.varbinds.push_back(
+                    {vb.name, it != table.end() ? it->second
+                                                : msg::value::exception(ber::tag::no_such_object)});
+              }
+            } else {
+              const int reps = req.type == msg::pdu_type::get_bulk_request ? req.error_index : 1;
+              for (auto& vb : req.varbinds) {
+                ber::oid at = vb.name;
+                for (int i = 0; i < reps; ++i) {
+                  auto it = table.upper_bound(at);
+                  if (it == table.end()) {
+                    r.varbinds.push_back({at, msg::value::exception(ber::tag::end_of_mib_view)});
+                    break;
+                  }
+                  r.varbinds.push_back({it->first, it->second});
+                  at = it->first;
+                }
+              }
+            }
+            msg::community_message out{m->ver, m->community, r};
+            if (!tamper || tamper(out)) {
+              auto bytes = msg::encode(out);
+              sock_.send_to(asio::buffer(bytes), from_);
+            }
+          }
+          receive();
+        });
+  }
+  udp::socket sock_;
+  udp::endpoint from_;
+  std::array<std::byte, 65536> buf_{};
+};
+
+std::shared_ptr<agent> make_agent(
+    const udp::endpoint& ep, int retries = 1,
+    std::chrono::milliseconds timeout = std::chrono::milliseconds(200)) {
+  agent_options o;
+  o.endpoint = ep;
+  o.display = "test";
+  o.retries = retries;
+  o.timeout = timeout;
+  return std::make_shared<agent>(o);
+}
+
+msg::pdu get(std::initializer_list<ber::oid> oids) {
+  msg::pdu p;
+  p.type = msg::pdu_type::get_request;
+  for (const auto& o : oids) p.varbinds.push_back({o, {}});
+  return p;
+}
+
+TEST(CmdgenSession, GetMatchesTheResponse) {
+  asio::io_context io;
+  fake_agent fa(io);
+  fa.table[{1, 3, 6, 1, 2, 1, 1, 5, 0}] = msg::value::octets("box");
+  session s(io.get_executor());
+  boost::system::error_code got_ec = errc::cancelled;
+  msg::pdu got;
+  s.request(make_agent(fa.endpoint()), get({{1, 3, 6, 1, 2, 1, 1, 5, 0}, {1, 3, 6, 1, 9, 0}}),
+            [&](boost::system::error_code ec, msg::pdu r) {
+              got_ec = ec;
+              got = std::move(r);
+            });
+  io.run_for(std::chrono::seconds(5));
+  ASSERT_FALSE(got_ec) << got_ec.message();
+  ASSERT_EQ(got.varbinds.size(), 2u);
+  EXPECT_EQ(got.varbinds[0].val, msg::value::octets("box"));
+  EXPECT_EQ(got.varbinds[1].val.type, ber::tag::no_such_object);
+  EXPECT_EQ(s.stats().responses, 1u);
+  EXPECT_EQ(s.in_flight(), 0u);
+}
+
+TEST(CmdgenSession, RetriesThenTimesOut) {
+  asio::io_context io;
+  fake_agent fa(io);
+  fa.drop_first = 1000;
+  session s(io.get_executor());
+  boost::system::error_code got_ec;
+  s.request(make_agent(fa.endpoint(), 2, std::chrono::milliseconds(50)), get({{1, 3, 6, 1}}),
+            [&](boost::system::error_code ec, msg::pdu) { got_ec = ec; });
+  io.run_for(std::chrono::seconds(5));
+  EXPECT_EQ(got_ec, errc::timeout);
+  EXPECT_EQ(fa.received, 3);  // one try and two retries
+  EXPECT_EQ(s.stats().retransmissions, 2u);
+  EXPECT_EQ(s.stats().timeouts, 1u);
+}
+
+TEST(CmdgenSession, ARetryIsAnswered) {
+  asio::io_context io;
+  fake_agent fa(io);
+  fa.drop_first = 1;
+  fa.table[{1, 3, 6, 1, 2, 1, 1, 5, 0}] = msg::value::integer(7);
+  session s(io.get_executor());
+  boost::system::error_code got_ec = errc::cancelled;
+  s.request(make_agent(fa.endpoint(), 1, std::chrono::milliseconds(50)),
+            get({{1, 3, 6, 1, 2, 1, 1, 5, 0}}),
+            [&](boost::system::error_code ec, msg::pdu) { got_ec = ec; });
+  io.run_for(std::chrono::seconds(5));
+  EXPECT_FALSE(got_ec);
+  EXPECT_EQ(fa.received, 2);
+}
+
+TEST(CmdgenSession, WrongCommunityOrRequestIdIsIgnored) {
+  asio::io_context io;
+  fake_agent fa(io);
+  fa.table[{1, 3, 6, 1, 2, 1, 1, 5, 0}] = msg::value::integer(7);
+  int answers = 0;
+  fa.tamper = [&](msg::community_message& m) {
+    ++answers;
+    if (answers == 1) m.community = "other";  // not the request's community
+    if (answers == 2) std::get<msg::pdu>(m.body).request_id ^= 0x5555;  // another request-id
+    return true;
+  };
+  session s(io.get_executor());
+  boost::system::error_code got_ec = errc::cancelled;
+  s.request(make_agent(fa.endpoint(), 2, std::chrono::milliseconds(50)),
+            get({{1, 3, 6, 1, 2, 1, 1, 5, 0}}),
+            [&](boost::system::error_code ec, msg::pdu) { got_ec = ec; });
+  io.run_for(std::chrono::seconds(5));
+  EXPECT_FALSE(got_ec);
+  EXPECT_EQ(fa.received, 3);
+  EXPECT_EQ(s.stats().unmatched, 2u);
+}
+
+TEST(CmdgenSession, ThousandsInFlightOnOneSocket) {
+  asio::io_context io;
+  fake_agent fa(io);
+  constexpr std::uint32_t n = 2000;
+  for (std::uint32_t i = 1; i <= n; ++i)
+    fa.table[{1, 3, 6, 1, 4, 1, 99, i}] = msg::value::gauge32(i);
+  session s(io.get_executor());
+  auto a = make_agent(fa.endpoint(), 3, std::chrono::milliseconds(2000));
+  std::uint32_t ok = 0;
+  for (std::uint32_t i = 1; i <= n; ++i) {
+    s.request(a, get({{1, 3, 6, 1, 4, 1, 99, i}}),
+              [&, i](boost::system::error_code ec, msg::pdu r) {
+                if (!ec && r.varbinds.size() == 1 && r.varbinds[0].val == msg::value::gauge32(i))
+                  ++ok;
+              });
+  }
+  EXPECT_EQ(s.in_flight(), n);
+  io.run_for(std::chrono::seconds(20));
+  EXPECT_EQ(ok, n);
+  EXPECT_EQ(s.in_flight(), 0u);
+}
+
+TEST(CmdgenSession, CloseCancelsWhatIsInFlight) {
+  asio::io_context io;
+  fake_agent fa(io);
+  fa.drop_first = 1000;
+  auto s = std::make_unique<session>(io.get_executor());
+  boost::system::error_code got_ec;
+  s->request(make_agent(fa.endpoint(), 5, std::chrono::seconds(10)), get({{1, 3, 6, 1}}),
+             [&](boost::system::error_code ec, msg::pdu) { got_ec = ec; });
+  io.run_for(std::chrono::milliseconds(50));
+  s->close();
+  s.reset();
+  io.run_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(got_ec, errc::cancelled);
+}
+
+struct walk_run {
+  std::vector<msg::varbind> seen;
+  walk_outcome out;
+};
+
+walk_run walk(asio::io_context& io, fake_agent& fa, ber::oid root, bool bulk, int reps = 10) {
+  session s(io.get_executor());
+  walk_run w;
+  walk_options o;
+  o.bulk = bulk;
+  o.max_repetitions = reps;
+  async_walk(
+      s, make_agent(fa.endpoint()), root, o, [&](const msg::varbind& vb) { w.seen.push_back(vb); },
+      [&](walk_outcome out) { w.out = std::move(out); });
+  io.restart();
+  io.run_for(std::chrono::seconds(10));
+  return w;
+}
+
+TEST(CmdgenWalk, StopsAtTheEndOfTheSubtree) {
+  asio::io_context io;
+  fake_agent fa(io);
+  for (std::uint32_t i = 1; i <= 25; ++i)
+    fa.table[{1, 3, 6, 1, 4, 1, 99, 1, i}] = msg::value::integer(static_cast<std::int32_t>(i));
+  fa.table[{1, 3, 6, 1, 4, 1, 99, 2, 1}] = msg::value::integer(0);
+  for (bool bulk : {false, true}) {
+    auto w = walk(io, fa, {1, 3, 6, 1, 4, 1, 99, 1}, bulk, 7);
+    EXPECT_FALSE(w.out.ec);
+    ASSERT_EQ(w.seen.size(), 25u);
+    EXPECT_EQ(w.seen.back().name, (ber::oid{1, 3, 6, 1, 4, 1, 99, 1, 25}));
+    EXPECT_EQ(w.out.requests, bulk ? 4u : 26u);  // 7+7+7+4(+the first outside), 25+1
+  }
+}
+
+TEST(CmdgenWalk, EndOfMibViewIsDeliveredThenStops) {
+  asio::io_context io;
+  fake_agent fa(io);
+  fa.table[{1, 3, 6, 1, 4, 1, 99, 1}] = msg::value::integer(1);
+  auto w = walk(io, fa, {1, 3, 6, 1, 4, 1, 99}, true);
+  ASSERT_EQ(w.seen.size(), 2u);
+  EXPECT_EQ(w.seen[1].val.type, ber::tag::end_of_mib_view);
+  EXPECT_FALSE(w.out.ec);
+}
+
+TEST(CmdgenWalk, OidNotIncreasingIsAnError) {
+  asio::io_context io;
+  fake_agent fa(io);
+  fa.table[{1, 3, 6, 1, 4, 1, 99, 1}] = msg::value::integer(1);
+  fa.table[{1, 3, 6, 1, 4, 1, 99, 2}] = msg::value::integer(2);
+  int n = 0;
+  fa.tamper = [&](msg::community_message& m) {
+    // The second answer goes backwards.
+    if (++n == 2) std::get<msg::pdu>(m.body).varbinds[0].name = {1, 3, 6, 1, 4, 1, 99, 0};
+    return true;
+  };
+  auto w = walk(io, fa, {1, 3, 6, 1, 4, 1, 99}, false);
+  EXPECT_EQ(w.out.ec, errc::oid_not_increasing);
+  EXPECT_EQ(w.out.previous, (ber::oid{1, 3, 6, 1, 4, 1, 99, 1}));
+  EXPECT_EQ(w.out.offending, (ber::oid{1, 3, 6, 1, 4, 1, 99, 0}));
+}
+
+}  // namespace
+}  // namespace trapsink::snmp::cmdgen
