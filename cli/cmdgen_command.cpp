@@ -39,7 +39,8 @@ int run_get(const command& c, const snmp_args& a, msg::pdu_type type) {
   for (const auto& text : a.positional) p.varbinds.push_back({oid_arg(fmt, text), {}});
   snmp_client client(a, 161);
   int rc = 0;
-  const bool period = type == msg::pdu_type::get_request;
+  // snmpget prints "Error in packet" without a period, snmpgetnext with one.
+  const bool period = type != msg::pdu_type::get_request;
   for (;;) {
     auto [ec, r] = client.run(p);
     if (ec) return print_failure(std::cerr, "trapsink " + c.name, *client.target, ec, true);
@@ -73,7 +74,7 @@ int run_getbulk(const command& c, const snmp_args& a) {
   for (const auto& text : a.positional) p.varbinds.push_back({oid_arg(fmt, text), {}});
   snmp_client client(a, 161);
   auto [ec, r] = client.run(p);
-  if (ec) return print_failure(std::cerr, "trapsink " + c.name, *client.target, ec, true);
+  if (ec) return print_failure(std::cerr, "trapsink " + c.name, *client.target, ec, false);
   if (r.error_status != 0) {
     print_error_status(std::cerr, fmt, a.out, r, true);
     return 2;
@@ -207,7 +208,9 @@ std::function<std::optional<int>()> add_cmdgen_commands(CLI::App& app) {
   return [commands]() -> std::optional<int> {
     for (const auto& c : *commands) {
       if (!c.sub->parsed()) continue;
-      const auto args = parse_snmp_args(c.sub->remaining());
+      // Like Net-SNMP's tools, the get and walk commands take options after the agent too;
+      // set does not (so a value such as -5 stays a value).
+      const auto args = parse_snmp_args(c.sub->remaining(), c.name != "set");
       if (args.help) return usage(c, std::cout);
       if (args.agent.empty()) {
         usage(c, std::cerr);

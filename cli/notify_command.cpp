@@ -108,7 +108,11 @@ int run_notify(const std::string& name, const snmp_args& a, bool inform) {
     return 0;
   }
   auto [ec, r] = client.run(std::move(p));
-  if (ec) return print_failure(std::cerr, "trapsink " + name, *client.target, ec, false);
+  if (ec) {
+    // snmpinform says "snmpinform: Timeout" (snmp_sess_perror), not "No Response from".
+    std::cerr << "trapsink " << name << ": " << ec.message() << '\n';
+    return 1;
+  }
   if (r.error_status != 0) {
     print_error_status(std::cerr, fmt, a.out, r, true);
     return 2;
@@ -126,7 +130,7 @@ std::function<std::optional<int>()> add_notify_commands(CLI::App& app) {
     for (auto* sub : {trap, inform}) {
       if (!sub->parsed()) continue;
       const std::string name = sub->get_name();
-      const auto args = parse_snmp_args(sub->remaining());
+      const auto args = parse_snmp_args(sub->remaining(), false);
       if (args.help || args.agent.empty()) {
         auto& out = args.help ? std::cout : std::cerr;
         out << "Usage: trapsink " << name

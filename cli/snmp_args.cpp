@@ -29,8 +29,9 @@ std::vector<std::byte> engine_id_arg(const std::string& v, const char* opt) {
 
 }  // namespace
 
-snmp_args parse_snmp_args(const std::vector<std::string>& args) {
+snmp_args parse_snmp_args(const std::vector<std::string>& args, bool options_anywhere) {
   snmp_args a;
+  std::vector<std::string> positional;
   std::size_t i = 0;
   auto value = [&](const std::string& arg, const char* opt) -> std::string {
     if (arg.size() > 2) return arg.substr(2);
@@ -42,7 +43,9 @@ snmp_args parse_snmp_args(const std::vector<std::string>& args) {
   for (; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--") {
-      ++i;
+      positional.insert(positional.end(), args.begin() + static_cast<std::ptrdiff_t>(i + 1),
+                        args.end());
+      i = args.size();
       break;
     }
     if (arg == "--json") {
@@ -53,7 +56,11 @@ snmp_args parse_snmp_args(const std::vector<std::string>& args) {
       a.help = true;
       continue;
     }
-    if (arg.size() < 2 || arg[0] != '-') break;
+    if (arg.size() < 2 || arg[0] != '-' || (arg[1] >= '0' && arg[1] <= '9') ||
+        (!positional.empty() && !options_anywhere)) {
+      positional.push_back(arg);
+      continue;
+    }
     switch (arg[1]) {
       case 'v': {
         auto v = value(arg, "-v");
@@ -197,9 +204,9 @@ snmp_args parse_snmp_args(const std::vector<std::string>& args) {
         throw std::invalid_argument("unknown option '" + arg + "' (see --help)");
     }
   }
-  if (i < args.size()) {
-    a.agent = args[i++];
-    a.positional.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  if (!positional.empty()) {
+    a.agent = positional.front();
+    a.positional.assign(positional.begin() + 1, positional.end());
   }
   return a;
 }

@@ -1,8 +1,8 @@
 #pragma once
 // Net-SNMP-style arguments shared by the command generator and notification originator
 // commands (snmpcmd(1)): options come first, POSIX style (a value attached, "-v2c", or
-// separate, "-v 2c"); the first argument that is not an option is the agent, and everything
-// after it is positional (so a SET value "-5" is not read as an option).
+// separate, "-v 2c"); the first argument that is not an option is the agent, the rest are
+// positional (OIDs, or TYPE VALUE triplets where a SET value "-5" is not read as an option).
 #include <chrono>
 #include <string>
 #include <vector>
@@ -37,9 +37,12 @@ struct snmp_args {
   std::vector<std::string> positional;   ///< after the agent
 };
 
-/// Parse args (without the program and command names). Throws std::invalid_argument naming
-/// the option and what it accepts.
-snmp_args parse_snmp_args(const std::vector<std::string>& args);
+/// Parse args (without the program and command names). With options_anywhere, options may
+/// also follow the agent (GNU getopt's permutation, as snmpget and snmpwalk allow; an
+/// argument "-" followed by a digit stays positional); without, everything after the agent is
+/// positional (as snmpset and snmptrap). "--" ends the options. Throws std::invalid_argument
+/// naming the option and what it accepts.
+snmp_args parse_snmp_args(const std::vector<std::string>& args, bool options_anywhere);
 
 /// The options' help text (appended to each command's usage).
 const char* snmp_args_help();

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
+#include <chrono>
 
 #include "snmp/engine/local_engine.hpp"
 #include "snmp/message/codec.hpp"
@@ -498,8 +499,20 @@ error_code session::notify(agent& a, message::pdu trap) {
     m.body = std::move(trap);
     return send(a.options().endpoint, message::encode(m));
   }
-  // RFC 3414 §1.5.1: for a trap the sender is authoritative.
-  if (!a.engine_known()) a.set_engine(engine::generate_engine_id(), 1, 0);
+  // RFC 3414 §1.5.1: for a trap the sender is authoritative. Without -e a new engine ID; without
+  // -Z the engine "booted once" on 2020-01-01 and has run since: its time advances from one
+  // run to the next, so receivers that check timeliness per engine (Net-SNMP's snmptrapd,
+  // trapsink's replay protection) accept every later run with the same -e.
+  if (!a.engine_known() || !a.options().sec.boots_time) {
+    constexpr std::int64_t epoch_2020 = 1577836800;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const auto t = std::clamp<std::int64_t>(now - epoch_2020, 0, engine::max_engine_value);
+    a.set_engine(a.engine_known() ? a.engine_id() : engine::generate_engine_id(),
+                 sec.boots_time ? sec.boots_time->first : 1,
+                 sec.boots_time ? sec.boots_time->second : static_cast<std::uint32_t>(t));
+  }
   pending p(ex_);
   p.target = std::shared_ptr<agent>(&a, [](agent*) {});
   p.pdu = std::move(trap);
