@@ -53,7 +53,6 @@ TEST(AgentAddress, ResolvesLiterals) {
   ep = resolve(parse_agent_address("udp6:[127.0.0.1]:7", 161));
   ASSERT_TRUE(ep);
   EXPECT_EQ(ep->address().to_string(), "::ffff:127.0.0.1");
-  EXPECT_FALSE(resolve(parse_agent_address("no-such-host.invalid", 161)));
 }
 
 }  // namespace

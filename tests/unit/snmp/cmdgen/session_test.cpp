@@ -32,6 +32,8 @@ class fake_agent {
   int drop_first = 0;  ///< ignore this many requests
   /// Called before answering: may change the response; return false to send nothing.
   std::function<bool(msg::community_message&)> tamper;
+  /// Datagrams sent before the answer (garbage, truncated copies ...).
+  std::function<std::vector<std::vector<std::byte>>(const std::vector<std::byte>&)> junk;
 
  private:
   void receive() {
@@ -70,6 +72,9 @@ class fake_agent {
             msg::community_message out{m->ver, m->community, r};
             if (!tamper || tamper(out)) {
               auto bytes = msg::encode(out);
+              if (junk) {
+                for (const auto& j : junk(bytes)) sock_.send_to(asio::buffer(j), from_);
+              }
               sock_.send_to(asio::buffer(bytes), from_);
             }
           }
@@ -80,6 +85,17 @@ class fake_agent {
   udp::endpoint from_;
   std::array<std::byte, 65536> buf_{};
 };
+
+/// Run handlers until done() or the deadline (the receive loops never run out of work).
+template <typename Pred>
+void run_until(asio::io_context& io, Pred done,
+               std::chrono::seconds limit = std::chrono::seconds(10)) {
+  io.restart();
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    io.run_one_for(std::chrono::milliseconds(20));
+  }
+}
 
 std::shared_ptr<agent> make_agent(
     const udp::endpoint& ep, int retries = 1,
@@ -111,7 +127,7 @@ TEST(CmdgenSession, GetMatchesTheResponse) {
               got_ec = ec;
               got = std::move(r);
             });
-  io.run_for(std::chrono::seconds(5));
+  run_until(io, [&] { return got_ec != errc::cancelled; });
   ASSERT_FALSE(got_ec) << got_ec.message();
   ASSERT_EQ(got.varbinds.size(), 2u);
   EXPECT_EQ(got.varbinds[0].val, msg::value::octets("box"));
@@ -125,10 +141,10 @@ TEST(CmdgenSession, RetriesThenTimesOut) {
   fake_agent fa(io);
   fa.drop_first = 1000;
   session s(io.get_executor());
-  boost::system::error_code got_ec;
+  boost::system::error_code got_ec = errc::cancelled;
   s.request(make_agent(fa.endpoint(), 2, std::chrono::milliseconds(50)), get({{1, 3, 6, 1}}),
             [&](boost::system::error_code ec, msg::pdu) { got_ec = ec; });
-  io.run_for(std::chrono::seconds(5));
+  run_until(io, [&] { return got_ec != errc::cancelled; });
   EXPECT_EQ(got_ec, errc::timeout);
   EXPECT_EQ(fa.received, 3);  // one try and two retries
   EXPECT_EQ(s.stats().retransmissions, 2u);
@@ -145,7 +161,7 @@ TEST(CmdgenSession, ARetryIsAnswered) {
   s.request(make_agent(fa.endpoint(), 1, std::chrono::milliseconds(50)),
             get({{1, 3, 6, 1, 2, 1, 1, 5, 0}}),
             [&](boost::system::error_code ec, msg::pdu) { got_ec = ec; });
-  io.run_for(std::chrono::seconds(5));
+  run_until(io, [&] { return got_ec != errc::cancelled; });
   EXPECT_FALSE(got_ec);
   EXPECT_EQ(fa.received, 2);
 }
@@ -166,10 +182,39 @@ TEST(CmdgenSession, WrongCommunityOrRequestIdIsIgnored) {
   s.request(make_agent(fa.endpoint(), 2, std::chrono::milliseconds(50)),
             get({{1, 3, 6, 1, 2, 1, 1, 5, 0}}),
             [&](boost::system::error_code ec, msg::pdu) { got_ec = ec; });
-  io.run_for(std::chrono::seconds(5));
+  run_until(io, [&] { return got_ec != errc::cancelled; });
   EXPECT_FALSE(got_ec);
   EXPECT_EQ(fa.received, 3);
   EXPECT_EQ(s.stats().unmatched, 2u);
+}
+
+TEST(CmdgenSession, MalformedDatagramsAreCountedAndIgnored) {
+  asio::io_context io;
+  fake_agent fa(io);
+  fa.table[{1, 3, 6, 1, 2, 1, 1, 5, 0}] = msg::value::integer(7);
+  fa.junk = [](const std::vector<std::byte>& good) {
+    std::vector<std::vector<std::byte>> out;
+    for (std::size_t n = 0; n < good.size(); ++n)
+      out.emplace_back(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n));
+    out.push_back({std::byte{0x30}, std::byte{0x84}, std::byte{0xff}});
+    auto flipped = good;
+    flipped[1] = std::byte{0x7f};  // a length beyond the datagram
+    out.push_back(flipped);
+    return out;
+  };
+  session s(io.get_executor());
+  boost::system::error_code got_ec = errc::cancelled;
+  msg::pdu got;
+  s.request(make_agent(fa.endpoint()), get({{1, 3, 6, 1, 2, 1, 1, 5, 0}}),
+            [&](boost::system::error_code ec, msg::pdu r) {
+              got_ec = ec;
+              got = std::move(r);
+            });
+  run_until(io, [&] { return got_ec != errc::cancelled; });
+  EXPECT_FALSE(got_ec);
+  ASSERT_EQ(got.varbinds.size(), 1u);
+  EXPECT_EQ(got.varbinds[0].val, msg::value::integer(7));
+  EXPECT_GE(s.stats().malformed, 10u);
 }
 
 TEST(CmdgenSession, ThousandsInFlightOnOneSocket) {
@@ -179,7 +224,9 @@ TEST(CmdgenSession, ThousandsInFlightOnOneSocket) {
   for (std::uint32_t i = 1; i <= n; ++i)
     fa.table[{1, 3, 6, 1, 4, 1, 99, i}] = msg::value::gauge32(i);
   session s(io.get_executor());
-  auto a = make_agent(fa.endpoint(), 3, std::chrono::milliseconds(2000));
+  // Socket buffers may be small (net.core.rmem_max): a burst of 2000 datagrams can overflow
+  // them, and the retries recover what the kernel dropped.
+  auto a = make_agent(fa.endpoint(), 30, std::chrono::milliseconds(300));
   std::uint32_t ok = 0;
   for (std::uint32_t i = 1; i <= n; ++i) {
     s.request(a, get({{1, 3, 6, 1, 4, 1, 99, i}}),
@@ -189,7 +236,8 @@ TEST(CmdgenSession, ThousandsInFlightOnOneSocket) {
               });
   }
   EXPECT_EQ(s.in_flight(), n);
-  io.run_for(std::chrono::seconds(20));
+  run_until(
+      io, [&] { return s.in_flight() == 0; }, std::chrono::seconds(60));
   EXPECT_EQ(ok, n);
   EXPECT_EQ(s.in_flight(), 0u);
 }
@@ -199,19 +247,20 @@ TEST(CmdgenSession, CloseCancelsWhatIsInFlight) {
   fake_agent fa(io);
   fa.drop_first = 1000;
   auto s = std::make_unique<session>(io.get_executor());
-  boost::system::error_code got_ec;
+  boost::system::error_code got_ec = errc::timeout;
   s->request(make_agent(fa.endpoint(), 5, std::chrono::seconds(10)), get({{1, 3, 6, 1}}),
              [&](boost::system::error_code ec, msg::pdu) { got_ec = ec; });
-  io.run_for(std::chrono::milliseconds(50));
+  run_until(io, [&] { return fa.received > 0; });
   s->close();
   s.reset();
-  io.run_for(std::chrono::milliseconds(100));
+  run_until(io, [&] { return got_ec == errc::cancelled; });
   EXPECT_EQ(got_ec, errc::cancelled);
 }
 
 struct walk_run {
   std::vector<msg::varbind> seen;
   walk_outcome out;
+  bool done = false;
 };
 
 walk_run walk(asio::io_context& io, fake_agent& fa, ber::oid root, bool bulk, int reps = 10) {
@@ -222,9 +271,11 @@ walk_run walk(asio::io_context& io, fake_agent& fa, ber::oid root, bool bulk, in
   o.max_repetitions = reps;
   async_walk(
       s, make_agent(fa.endpoint()), root, o, [&](const msg::varbind& vb) { w.seen.push_back(vb); },
-      [&](walk_outcome out) { w.out = std::move(out); });
-  io.restart();
-  io.run_for(std::chrono::seconds(10));
+      [&](walk_outcome out) {
+        w.out = std::move(out);
+        w.done = true;
+      });
+  run_until(io, [&] { return w.done; });
   return w;
 }
 
