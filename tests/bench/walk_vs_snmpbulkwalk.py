@@ -9,14 +9,16 @@ It starts Net-SNMP's snmpd on a free loopback port with a table of --rows rows (
 checks that both tools print the same lines, then runs each tool --runs times, alternating,
 walking the whole table with -Cr MAXREP (v2c, or v3 authPriv SHA/AES with --v3). For each it
 prints the median and best wall time of a whole run (process start to exit, what an operator
-waits for), the rows per second of the median, and the ratio snmpbulkwalk / trapsink (above 1:
-trapsink is faster).
+waits for), the rows per second of the median, the ratio of the medians snmpbulkwalk / trapsink
+(above 1: trapsink is faster) and the median CPU time (user + system) of the tool itself — the
+agent does most of the work, so the CPU column shows the tools' own cost.
 
 Usage: tests/bench/walk_vs_snmpbulkwalk.py [--rows 10000] [--runs 15] [--maxrep 10,50]
                                            [--v3] [--trapsink build/release/cli/trapsink]
 """
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,12 +36,16 @@ ROOT = ".1.3.6.1.4.1.99999.1"
 
 
 def timed(argv, env):
+    """Wall time of the run, CPU time (user + system) of the tool, its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     dt = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
         raise SystemExit(f"{argv[0]} failed ({r.returncode}): {r.stderr.decode()}")
-    return dt, r.stdout
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return dt, cpu, r.stdout
 
 
 def main():
@@ -59,23 +65,29 @@ def main():
         sec = user.flags() if args.v3 else ["-v2c", "-c", "public"]
         print(f"table: {args.rows} rows under {ROOT}, snmpd 5.9.3 on {agent.address}, "
               f"{'v3 authPriv SHA/AES' if args.v3 else 'v2c'}, {args.runs} runs each, alternating")
-        print(f"{'max-rep':>7} {'tool':<13} {'median s':>9} {'best s':>8} {'rows/s':>9} {'ratio':>6}")
+        print(f"{'max-rep':>7} {'tool':<13} {'median s':>9} {'best s':>8} {'rows/s':>9} "
+              f"{'ratio':>6} {'CPU ms':>8}")
         for rep in [int(x) for x in args.maxrep.split(",")]:
             ours = [args.trapsink, "bulkwalk", "-On", f"-Cr{rep}"] + sec + [agent.address, ROOT]
             theirs = ["snmpbulkwalk", "-On", f"-Cr{rep}"] + sec + [agent.address, ROOT]
-            _, a = timed(ours, env)
-            _, b = timed(theirs, env)
+            _, _, a = timed(ours, env)
+            _, _, b = timed(theirs, env)
             if a != b or a.count(b"\n") != args.rows:
                 raise SystemExit("the two tools printed different walks")
-            t_ours, t_theirs = [], []
+            t_ours, t_theirs, c_ours, c_theirs = [], [], [], []
             for _ in range(args.runs):
-                t_ours.append(timed(ours, env)[0])
-                t_theirs.append(timed(theirs, env)[0])
+                dt, cpu, _ = timed(ours, env)
+                t_ours.append(dt)
+                c_ours.append(cpu)
+                dt, cpu, _ = timed(theirs, env)
+                t_theirs.append(dt)
+                c_theirs.append(cpu)
             m_ours, m_theirs = statistics.median(t_ours), statistics.median(t_theirs)
+            cpu_ours, cpu_theirs = statistics.median(c_ours), statistics.median(c_theirs)
             print(f"{rep:>7} {'trapsink':<13} {m_ours:>9.3f} {min(t_ours):>8.3f} "
-                  f"{args.rows / m_ours:>9.0f} {m_theirs / m_ours:>6.2f}")
+                  f"{args.rows / m_ours:>9.0f} {m_theirs / m_ours:>6.2f} {cpu_ours * 1000:>8.1f}")
             print(f"{rep:>7} {'snmpbulkwalk':<13} {m_theirs:>9.3f} {min(t_theirs):>8.3f} "
-                  f"{args.rows / m_theirs:>9.0f}")
+                  f"{args.rows / m_theirs:>9.0f} {'':>6} {cpu_theirs * 1000:>8.1f}")
 
 
 if __name__ == "__main__":
