@@ -142,17 +142,23 @@ class Snmptrapd(_Daemon):
     conf: extra snmptrapd.conf lines (createUser ...); community 'public' is accepted."""
 
     def __init__(self, conf=()):
-        self.port = free_udp_port()
-        self.address = f"127.0.0.1:{self.port}"
         lines = ["authCommunity log public"] + list(conf)
-        # One line per notification: enterprise, generic, specific (v1) and the varbinds.
-        self._start("/usr/sbin/snmptrapd", lines, self.address,
-                    extra=("-On", "-F", "NOTIFICATION %N %w %q %v\\n"))
-        deadline = time.monotonic() + 15
-        while "NET-SNMP version" not in self.log():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("snmptrapd did not start:\n" + self.log())
-            time.sleep(0.05)
+        for _attempt in range(3):  # the free port may be taken meanwhile: try another
+            self.port = free_udp_port()
+            self.address = f"127.0.0.1:{self.port}"
+            # One line per notification: enterprise, generic, specific (v1) and the varbinds.
+            self._start("/usr/sbin/snmptrapd", lines, self.address,
+                        extra=("-On", "-F", "NOTIFICATION %N %w %q %v\\n"))
+            deadline = time.monotonic() + 15
+            while "NET-SNMP version" not in self.log():
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            else:
+                return
+            log = self.log()
+            self.close()
+        raise RuntimeError("snmptrapd did not start:\n" + log)
 
     def notifications(self, n, timeout=10.0):
         """The first n logged notification lines (waits for them)."""
