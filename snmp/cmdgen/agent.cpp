@@ -3,13 +3,18 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <atomic>
 #include <stdexcept>
 
 #include "snmp/engine/local_engine.hpp"
 
 namespace trapsink::snmp::cmdgen {
 
-agent::agent(agent_options opts) : opts_(std::move(opts)) {
+namespace {
+std::atomic<std::uint64_t> next_agent_id{1};
+}  // namespace
+
+agent::agent(agent_options opts) : opts_(std::move(opts)), id_(next_agent_id.fetch_add(1)) {
   RAND_bytes(reinterpret_cast<unsigned char*>(&salt_), sizeof salt_);
   auto& s = opts_.sec;
   if (s.version != message::version::v3) return;

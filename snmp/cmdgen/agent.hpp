@@ -68,6 +68,8 @@ class agent {
   agent& operator=(const agent&) = delete;
 
   const agent_options& options() const noexcept { return opts_; }
+  /// A number no other agent of this process has (a key for caches that outlive agents).
+  std::uint64_t id() const noexcept { return id_; }
 
   // --- USM state of the authoritative engine (RFC 3414 §2.3) ---
   /// The engine ID is known (given with -e or discovered).
@@ -92,6 +94,7 @@ class agent {
 
  private:
   agent_options opts_;
+  std::uint64_t id_;
   std::vector<std::byte> engine_id_;
   std::uint32_t boots_ = 0;
   std::uint32_t time_ = 0;

@@ -49,6 +49,8 @@ class cmdgen_category_impl final : public boost::system::error_category {
         return "OID not increasing";
       case errc::too_big:
         return "The request is too big for one datagram";
+      case errc::overloaded:
+        return "Too many queries wait for this agent";
     }
     return "unknown command generator error";
   }

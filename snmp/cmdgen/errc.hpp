@@ -40,6 +40,8 @@ enum class errc {
   oid_not_increasing,
   /// The request would not fit in one datagram.
   too_big,
+  /// Too many queries wait for this agent already (lookup's per-agent queue is full).
+  overloaded,
 };
 
 /// The error category ("snmp.cmdgen").

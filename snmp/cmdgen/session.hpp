@@ -66,6 +66,9 @@ class session {
   /// Fail every request in flight with errc::cancelled and close the sockets.
   void close();
 
+  /// The executor everything runs on.
+  const boost::asio::any_io_executor& executor() const noexcept { return ex_; }
+
   /// Requests in flight (including those waiting for discovery).
   std::size_t in_flight() const noexcept { return live_; }
   const session_stats& stats() const noexcept { return stats_; }
