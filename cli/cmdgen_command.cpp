@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/mib_formatter.hpp"
 #include "cli/snmp_run.hpp"
 #include "cli/value_parse.hpp"
 #include "snmp/cmdgen/walk.hpp"
@@ -33,7 +34,7 @@ int usage(const command& c, std::ostream& out) {
 /// noSuchName answer is printed, the failed varbind removed and the request sent again).
 int run_get(const command& c, const snmp_args& a, msg::pdu_type type) {
   if (a.positional.empty()) throw std::invalid_argument("Missing object name");
-  const auto& fmt = default_formatter();
+  const auto& fmt = formatter_for(a);
   msg::pdu p;
   p.type = type;
   for (const auto& text : a.positional) p.varbinds.push_back({oid_arg(fmt, text), {}});
@@ -66,7 +67,7 @@ int run_getbulk(const command& c, const snmp_args& a) {
     throw std::invalid_argument("getbulk needs SNMPv2c or SNMPv3 (-v 2c or -v 3)");
   }
   if (a.positional.empty()) throw std::invalid_argument("Missing object name");
-  const auto& fmt = default_formatter();
+  const auto& fmt = formatter_for(a);
   msg::pdu p;
   p.type = msg::pdu_type::get_bulk_request;
   p.error_status = app_flag_number(a, 'n', 0);  // non-repeaters
@@ -89,7 +90,7 @@ int run_set(const command& c, const snmp_args& a) {
         "set takes OID TYPE VALUE triplets (e.g. .1.3.6.1.2.1.1.4.0 s "
         "admin)");
   }
-  const auto& fmt = default_formatter();
+  const auto& fmt = formatter_for(a);
   msg::pdu p;
   p.type = msg::pdu_type::set_request;
   for (std::size_t i = 0; i < a.positional.size(); i += 3) {
@@ -117,7 +118,7 @@ int run_walk(const command& c, const snmp_args& a, bool bulk) {
     throw std::invalid_argument("bulkwalk needs SNMPv2c or SNMPv3 (-v 2c or -v 3)");
   }
   if (a.positional.size() > 1) throw std::invalid_argument("walk takes one OID (the subtree)");
-  const auto& fmt = default_formatter();
+  const auto& fmt = formatter_for(a);
   // snmpwalk's default subtree: mib-2.
   const auto root =
       a.positional.empty() ? snmp::ber::oid{1, 3, 6, 1, 2, 1} : oid_arg(fmt, a.positional.front());

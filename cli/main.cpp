@@ -10,6 +10,7 @@
 
 #include "cli/check_config_command.hpp"
 #include "cli/cmdgen_command.hpp"
+#include "cli/mib_command.hpp"
 #include "cli/notify_command.hpp"
 #include "cli/query_command.hpp"
 #include "cli/serve_command.hpp"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   auto query = trapsink::cli::add_query_command(app);
   auto cmdgen = trapsink::cli::add_cmdgen_commands(app);
   auto notify = trapsink::cli::add_notify_commands(app);
+  auto mib = trapsink::cli::add_mib_command(app);
 
   try {
     app.parse(argc, argv);
@@ -59,6 +61,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("query")) return query();
     if (auto rc = cmdgen()) return *rc;
     if (auto rc = notify()) return *rc;
+    if (app.got_subcommand("mib")) return mib();
   } catch (const std::invalid_argument& e) {
     std::cerr << "trapsink: " << e.what() << '\n';
     return 2;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "cli/cmdgen_command.hpp"
+#include "cli/mib_formatter.hpp"
 #include "cli/snmp_run.hpp"
 #include "cli/value_parse.hpp"
 #include "snmp/message/well_known.hpp"
@@ -28,12 +29,11 @@ std::uint32_t uptime_arg(const std::string& text) {
   return std::get<std::uint32_t>(parse_typed_value('t', text, default_formatter()).data);
 }
 
-void add_varbinds(const std::vector<std::string>& args, std::size_t from,
-                  std::vector<msg::varbind>& out) {
+void add_varbinds(const varbind_formatter& fmt, const std::vector<std::string>& args,
+                  std::size_t from, std::vector<msg::varbind>& out) {
   if ((args.size() - from) % 3 != 0) {
     throw std::invalid_argument("varbinds are OID TYPE VALUE triplets");
   }
-  const auto& fmt = default_formatter();
   for (std::size_t i = from; i < args.size(); i += 3) {
     if (args[i + 1].size() != 1) {
       throw std::invalid_argument(args[i] + ": Bad object type: " + args[i + 1]);
@@ -57,7 +57,7 @@ std::array<std::uint8_t, 4> local_address_towards(const boost::asio::ip::udp::en
 }
 
 int run_notify(const std::string& name, const snmp_args& a, bool inform) {
-  const auto& fmt = default_formatter();
+  const auto& fmt = formatter_for(a);
   const auto& pos = a.positional;
   snmp_client client(a, 162);
   if (a.sec.version == msg::version::v1) {
@@ -83,7 +83,7 @@ int run_notify(const std::string& name, const snmp_args& a, bool inform) {
     }
     t.specific_trap = std::get<std::int32_t>(parse_typed_value('i', pos[3], fmt).data);
     t.time_stamp = uptime_arg(pos[4]);
-    add_varbinds(pos, 5, t.varbinds);
+    add_varbinds(fmt, pos, 5, t.varbinds);
     if (auto ec = client.session.notify_v1(*client.target, t)) {
       std::cerr << "trapsink " << name << ": " << ec.message() << '\n';
       return 1;
@@ -99,7 +99,7 @@ int run_notify(const std::string& name, const snmp_args& a, bool inform) {
   p.varbinds.push_back({msg::well_known::sys_up_time_0, msg::value::timeticks(uptime_arg(pos[0]))});
   p.varbinds.push_back(
       {msg::well_known::snmp_trap_oid_0, msg::value::object_id(oid_arg(fmt, pos[1]))});
-  add_varbinds(pos, 2, p.varbinds);
+  add_varbinds(fmt, pos, 2, p.varbinds);
   if (!inform) {
     if (auto ec = client.session.notify(*client.target, std::move(p))) {
       std::cerr << "trapsink " << name << ": " << ec.message() << '\n';

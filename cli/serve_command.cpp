@@ -65,6 +65,11 @@ std::shared_ptr<server_flags> add_server_flags(CLI::App& cmd) {
   f->state_dir_opt = cmd.add_option("--state-dir", f->state_dir,
                                     "Keep the engine ID and engine boots in this directory")
                          ->type_name("DIR");
+  f->mib_index_opt =
+      cmd.add_option("--mib-index", f->mib_index,
+                     "Name records with this compiled MIB index (trapsink mib compile) instead "
+                     "of the bundled one; reloaded on SIGHUP; 'none': no names")
+          ->type_name("FILE");
   return f;
 }
 
@@ -130,6 +135,7 @@ receiver::server_options resolve_server_options(const server_flags& f) {
     }
   }
   if (f.state_dir_opt->count() > 0) o.state_dir = f.state_dir;
+  if (f.mib_index_opt->count() > 0) o.mib_index = f.mib_index;
 
   config::validate(o);
   return o;

@@ -28,6 +28,7 @@ struct server_flags {
   std::vector<std::string> users_from;
   std::string engine_id;
   std::string state_dir;
+  std::string mib_index;
 
   // The options, to tell which were given.
   CLI::Option* config_opt = nullptr;
@@ -40,6 +41,7 @@ struct server_flags {
   CLI::Option* dedup_window_opt = nullptr;
   CLI::Option* engine_id_opt = nullptr;
   CLI::Option* state_dir_opt = nullptr;
+  CLI::Option* mib_index_opt = nullptr;
 };
 
 /// Add the server flags to a subcommand; the returned object holds their values after parsing.

@@ -35,11 +35,11 @@ using snmp::usm::security_level;
 using snmp::usm::user_config;
 
 // clang-format off
-constexpr std::array<std::string_view, 21> top_keys{
+constexpr std::array<std::string_view, 22> top_keys{
     "listen", "communities", "any_community", "jsonl", "sqlite", "kafka", "sinks",
     "queue_capacity", "inform_ack", "inform_dedup_window", "shutdown_deadline", "engine_id",
     "state_dir", "key_cache_size", "remote_engine_limit", "users_from", "users", "routes",
-    "default_sinks", "dedup", "rate_limit"};
+    "default_sinks", "dedup", "rate_limit", "mib_index"};
 // clang-format on
 constexpr std::array<std::string_view, 5> route_keys{"name", "match", "sinks", "drop", "continue"};
 constexpr std::array<std::string_view, 6> match_keys{"source", "version", "community",
@@ -232,6 +232,9 @@ class loader {
       }
     } else if (k == "state_dir") {
       o_.state_dir = string_value(e);
+    } else if (k == "mib_index") {
+      o_.mib_index = string_value(e);
+      if (o_.mib_index.empty()) fail(mark(e), "mib_index: give the path of a compiled index file");
     } else if (k == "key_cache_size") {
       o_.key_cache_size =
           static_cast<std::size_t>(integer_value(e, 1, std::numeric_limits<std::uint32_t>::max()));
@@ -1508,6 +1511,7 @@ std::string describe(const receiver::server_options& o) {
     out += "engine_id: not set and no state_dir: a new engine ID at every start\n";
   }
   out += fmt::format("state_dir: {}\n", o.state_dir.empty() ? "none" : o.state_dir);
+  out += fmt::format("mib_index: {}\n", o.mib_index.empty() ? "the bundled index" : o.mib_index);
   out += fmt::format("key_cache_size: {}, remote_engine_limit: {}\n", o.key_cache_size,
                      o.remote_engine_limit);
   out += fmt::format("users: {}\n", o.users.size());

@@ -45,6 +45,7 @@ notification_receiver::notification_receiver(core::metrics_registry& metrics,
       accept_(std::move(accept)),
       dedup_(opts.inform_dedup_window),
       durable_ack_(opts.durable_ack),
+      names_(opts.names),
       durable_confirmed_(metrics.get("trapsink_durable_informs_total", "outcome=\"confirmed\"",
                                      "Informs under inform_ack: durable, by outcome: confirmed "
                                      "by every durable sink (acknowledged) or not (unacknowledged: "
@@ -185,6 +186,9 @@ std::optional<std::vector<std::byte>> notification_receiver::deliver(
     std::shared_ptr<pipeline::record> rec, const peer_info& peer, listener_statistics& stats,
     bool inform, inform_dedup::key key, inform_dedup::clock::time_point now,
     std::vector<std::byte> response, reply_channel* later) {
+  if (names_ != nullptr) {
+    if (const auto names = names_->load()) name_record(*names, *rec);
+  }
   std::shared_ptr<pipeline::delivery_ack> ack;
   if (inform && durable_ack_ && later != nullptr) {
     // Held as pending first, so a retransmission arriving while the sinks work is recognised.

@@ -17,6 +17,7 @@
 #include "pipeline/record/record.hpp"
 #include "receiver/inform_dedup.hpp"
 #include "receiver/record_builder.hpp"
+#include "receiver/record_naming.hpp"
 #include "receiver/statistics.hpp"
 #include "snmp/usm/processor.hpp"
 
@@ -61,6 +62,9 @@ class notification_receiver {
     /// to has confirmed it (pipeline/delivery_ack.hpp), through the listener's reply_channel.
     /// Otherwise (accepted) an inform is acknowledged as soon as every queue accepted it.
     bool durable_ack = false;
+    /// The MIBs that name records (trap_name, varbind names, display, index); null or empty:
+    /// records stay numeric. Must outlive the receiver.
+    const resolver_slot* names = nullptr;
   };
 
   /// usm processes SNMPv3 messages (may be null: v3 is then counted as snmpInBadVersions).
@@ -106,6 +110,7 @@ class notification_receiver {
   record_acceptor accept_;
   inform_dedup dedup_;
   bool durable_ack_ = false;
+  const resolver_slot* names_ = nullptr;
   core::counter& durable_confirmed_;
   core::counter& durable_unconfirmed_;
   core::log_limiter log_limit_{20};

@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -15,6 +16,8 @@
 #include <variant>
 
 #include "core/metrics.hpp"
+#include "mibs/index/index_file.hpp"
+#include "mibs/resolver/load.hpp"
 #include "pipeline/dispatcher.hpp"
 #include "pipeline/sink_runner.hpp"
 #include "pipeline/sinks/jsonl/jsonl_sink.hpp"
@@ -170,7 +173,44 @@ int run_server(const server_options& options) {
                           : "; inform senders rediscover it");
   }
 
+  // MIBs: the configured index, else the bundled one, else none (records stay numeric).
+  resolver_slot names;
+  std::optional<std::filesystem::path> mib_index;
+  if (options.mib_index == mib_index_disabled) {
+    // no names
+  } else if (!options.mib_index.empty()) {
+    mib_index = options.mib_index;
+  } else {
+    mib_index = mibs::bundled_index_path();
+  }
+  auto load_names = [&](std::string_view why) {
+    const auto started = std::chrono::steady_clock::now();
+    auto r = mibs::load_resolver(*mib_index);
+    const auto ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    spdlog::info("{}MIB index {}: {} modules, {} nodes, loaded in {:.1f} ms", why,
+                 mib_index->string(), r->set().modules.size(), r->size(), ms);
+    names.store(std::move(r));
+  };
+  if (mib_index) {
+    try {
+      load_names("");
+    } catch (const std::exception& e) {
+      throw std::runtime_error(std::string("cannot load the MIB index: ") + e.what() +
+                               " (compile one with 'trapsink mib compile DIR... -o FILE', or "
+                               "remove --mib-index / mib_index)");
+    }
+  } else if (options.mib_index == mib_index_disabled) {
+    spdlog::info("MIB names off (mib_index: none): records carry numeric OIDs only");
+  } else {
+    spdlog::warn(
+        "no MIB index (no --mib-index and no bundled index found): records carry "
+        "numeric OIDs only");
+  }
+
   notification_receiver::options receiver_options;
+  receiver_options.names = &names;
   receiver_options.inform_dedup_window = options.inform_dedup_window;
   receiver_options.durable_ack = options.inform_ack == inform_ack_mode::durable;
   notification_receiver receiver(metrics, accept, receiver_options, usm.get());
@@ -215,7 +255,8 @@ int run_server(const server_options& options) {
   };
   tick();
 
-  // SIGHUP: reopen the JSON-lines files (logrotate moved them). Nothing else is reloaded yet.
+  // SIGHUP: reopen the JSON-lines files (logrotate moved them) and reload the MIB index; a bad
+  // index is refused and the loaded one stays.
   asio::signal_set hangup(io, SIGHUP);
   std::function<void()> on_hangup = [&] {
     hangup.async_wait([&](boost::system::error_code ec, int) {
@@ -224,8 +265,13 @@ int run_server(const server_options& options) {
         spdlog::info("SIGHUP: reopening {}", f->path());
         f->request_reopen();
       }
-      if (jsonl_files.empty()) {
-        spdlog::info("SIGHUP: no JSON-lines file to reopen; nothing else is reloaded");
+      if (jsonl_files.empty()) spdlog::info("SIGHUP: no JSON-lines file to reopen");
+      if (mib_index) {
+        try {
+          load_names("SIGHUP: reloaded ");
+        } catch (const std::exception& e) {
+          spdlog::error("SIGHUP: the MIB index is refused, the loaded one stays: {}", e.what());
+        }
       }
       on_hangup();
     });

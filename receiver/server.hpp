@@ -103,6 +103,9 @@ struct server_options {
   /// Where the engine ID and engine boots are kept; empty: not kept (a new engine ID at every
   /// start, with a warning).
   std::string state_dir;
+  /// The compiled MIB index that names records (docs/mibs.md); empty: the bundled index
+  /// (mibs::bundled_index_path()), or none; mib_index_disabled ("none"): no names.
+  std::string mib_index;
   /// Localized keys cached per (user, engine ID); the least recently used are evicted.
   std::size_t key_cache_size = 10000;
   /// Remote engines whose boots/time are tracked for replay protection.
@@ -115,6 +118,9 @@ struct server_options {
   std::map<std::string, std::string> origins;
 };
 
+/// The `--mib-index` / `mib_index:` value that turns MIB names off.
+inline constexpr const char* mib_index_disabled = "none";
+
 /// The `--jsonl` / `jsonl:` value that turns the JSON-lines output off.
 inline constexpr const char* jsonl_disabled = "none";
 
@@ -123,7 +129,8 @@ inline constexpr const char* jsonl_disabled = "none";
 server_options default_server_options();
 
 /// Run until SIGINT or SIGTERM: stop listening, drain and flush the sinks, log a counter
-/// summary. SIGHUP reopens the JSON-lines files (after logrotate moved them). Returns the process
+/// summary. SIGHUP reopens the JSON-lines files (after logrotate moved them) and reloads the MIB
+/// index (a bad one is refused and the loaded one stays). Returns the process
 /// exit code (0 on a clean stop). Throws std::runtime_error with a clear message when startup fails
 /// (a listener cannot bind, an output cannot be opened, the SQLite database is foreign or newer
 /// than this trapsink).

@@ -131,7 +131,8 @@ struct module_info {
 };
 
 /// Everything a compiled index holds. Nodes are sorted by oid; no two nodes share an oid
-/// (the first module in load order keeps it, as Net-SNMP does).
+/// (an SMIv2 module keeps it against an SMIv1 one, else the first module in load order
+/// keeps it; mibs/compiler/linker.hpp).
 struct mib_set {
   std::vector<module_info> modules;
   std::vector<node> nodes;

@@ -49,6 +49,36 @@ struct record_summary {
   std::chrono::system_clock::time_point last;   ///< last held back
 };
 
+/// What the MIB resolver made of a record's variable bindings (docs/record.md): per varbind its
+/// name, enumeration label, display text and decoded index. All the text lives in one buffer and
+/// the entries are slices of it, so naming a record costs three allocations, not one per string.
+struct record_names {
+  /// A part of text; size 0: absent.
+  struct slice {
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+  };
+  /// One decoded INDEX component: the INDEX object's descriptor and the value as text.
+  struct index_value {
+    slice name;
+    slice value;
+  };
+  /// The names of one varbind.
+  struct varbind {
+    slice name;     ///< "IF-MIB::ifOperStatus.7"; absent when no arc of the OID is named
+    slice label;    ///< the enumeration label of an INTEGER ("down"), else absent
+    slice display;  ///< the value rendered by the object's syntax ("down(2)", "0:1b:21:aa:bb:cc")
+    std::uint32_t index_first = 0;  ///< first entry of `index` for this varbind
+    std::uint32_t index_count = 0;  ///< how many (0: no decoded index)
+  };
+  std::string text;
+  std::vector<varbind> varbinds;  ///< one per record::varbinds entry, in the same order
+  std::vector<index_value> index;
+  std::string_view operator[](slice s) const noexcept {
+    return std::string_view(text).substr(s.offset, s.size);
+  }
+};
+
 /// One received notification.
 struct record {
   std::string id;                              ///< unique, time-sortable
@@ -60,12 +90,14 @@ struct record {
   std::optional<std::int32_t> request_id;   ///< v2c/v3
   std::optional<std::uint32_t> uptime;      ///< sysUpTime.0
   std::string trap_oid;                     ///< dotted numeric snmpTrapOID.0
-  std::optional<std::string> trap_name;     ///< once MIBs resolve it
+  std::optional<std::string> trap_name;     ///< "IF-MIB::linkDown" when MIBs name trap_oid
   std::string agent_address;                ///< see docs/record.md
   std::optional<record_security> security;  ///< v3
   std::optional<record_v1> v1;
   /// Variable bindings after sysUpTime.0 and snmpTrapOID.0, in order.
   std::vector<snmp::message::varbind> varbinds;
+  /// The MIB resolver's names for varbinds (set when an index is loaded; docs/record.md).
+  std::optional<record_names> names;
   /// Only on summary records emitted by the dedup and rate-limit stages.
   std::optional<record_summary> summary;
   /// Informs under inform_ack: durable only: what the durable sinks confirm (delivery_ack.hpp).

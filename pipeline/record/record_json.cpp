@@ -95,24 +95,52 @@ void write_value_members(const value& v, json::writer& w) {
   w.raw("null");
 }
 
+/// `,"name":...,"label":...,"display":...,"index":[...]`: what the MIB resolver found.
+void write_names(const record_names& names, const record_names::varbind& n, json::writer& w) {
+  if (n.name.size != 0) {
+    w.raw(",\"name\":");
+    w.string(names[n.name]);
+  }
+  if (n.label.size != 0) {
+    w.raw(",\"label\":");
+    w.string(names[n.label]);
+  }
+  if (n.display.size != 0) {
+    w.raw(",\"display\":");
+    w.string(names[n.display]);
+  }
+  if (n.index_count != 0 && n.index_first + n.index_count <= names.index.size()) {
+    w.raw(",\"index\":[");
+    for (std::uint32_t i = 0; i < n.index_count; ++i) {
+      const auto& iv = names.index[n.index_first + i];
+      w.raw(i == 0 ? "{\"name\":" : ",{\"name\":");
+      w.string(names[iv.name]);
+      w.raw(",\"value\":");
+      w.string(names[iv.value]);
+      w.put('}');
+    }
+    w.put(']');
+  }
+}
+
 /// One varbind object.
-void write_varbind(const snmp::message::varbind& vb, json::writer& w) {
+void write_varbind(const snmp::message::varbind& vb, json::writer& w,
+                   const record_names* names = nullptr, std::size_t i = 0) {
   w.raw("{\"oid\":");
   write_oid(vb.name, w);
   w.put(',');
   write_value_members(vb.val, w);
-  // Later: "name", "label", "display" from the MIB resolver (declared in the schema).
+  if (names != nullptr && i < names->varbinds.size()) write_names(*names, names->varbinds[i], w);
   w.put('}');
 }
 
 /// The varbinds array.
-void write_varbinds(std::span<const snmp::message::varbind> vbs, json::writer& w) {
+void write_varbinds(std::span<const snmp::message::varbind> vbs, json::writer& w,
+                    const record_names* names = nullptr) {
   w.put('[');
-  bool first = true;
-  for (const auto& vb : vbs) {
-    if (!first) w.put(',');
-    first = false;
-    write_varbind(vb, w);
+  for (std::size_t i = 0; i < vbs.size(); ++i) {
+    if (i != 0) w.put(',');
+    write_varbind(vbs[i], w, names, i);
   }
   w.put(']');
 }
@@ -182,7 +210,7 @@ void append_varbinds_json(std::span<const snmp::message::varbind> vbs, std::stri
 
 void append_json(const record& r, std::string& out) {
   json::writer w(out);
-  w.reserve(320 + 112 * r.varbinds.size());
+  w.reserve(320 + 112 * r.varbinds.size() + (r.names ? r.names->text.size() + 64 : 0));
   json::object_writer o(w);
   o.string("id", r.id);
   o.key("time").time(r.time);
@@ -201,7 +229,7 @@ void append_json(const record& r, std::string& out) {
   }
   if (r.security) write_security(*r.security, o);
   if (r.v1) write_v1(*r.v1, o);
-  write_varbinds(r.varbinds, o.key("varbinds"));
+  write_varbinds(r.varbinds, o.key("varbinds"), r.names ? &*r.names : nullptr);
   if (r.summary) {
     json::object_writer m(o.key("summary"));
     m.string("kind", r.summary->kind);

@@ -44,9 +44,12 @@ class Trapsink:
     config: a configuration file for `--config` (written into the temporary directory as
     config.yaml): a dict (written as JSON, which is YAML) or the YAML text itself. The --listen
     and --jsonl flags still come from here and override the file.
+   
+    mib_index: --mib-index; "none" (the default) keeps records numeric whatever index the build
+    bundles, so tests that compare whole records do not depend on it; None: the bundled index.
     """
 
-    def __init__(self, *extra_args, listen=("udp:127.0.0.1:0",), config=None):
+    def __init__(self, *extra_args, listen=("udp:127.0.0.1:0",), config=None, mib_index="none"):
         self.dir = tempfile.mkdtemp(prefix="trapsink-interop-")
         self.jsonl = os.path.join(self.dir, "records.jsonl")
         self.stderr_path = os.path.join(self.dir, "stderr.log")
@@ -59,6 +62,8 @@ class Trapsink:
                 f.write(config if isinstance(config, str)
                         else json.dumps(config, indent=2, ensure_ascii=False) + "\n")
             args += ["--config", self.config_path]
+        if mib_index is not None:
+            args += ["--mib-index", mib_index]
         args += list(extra_args)
         self.stderr = open(self.stderr_path, "w+")
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.stderr)
@@ -133,6 +138,74 @@ class Trapsink:
 
     def __exit__(self, *exc):
         self.close()
+
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+_compiled_index = None
+
+
+def mib_dirs():
+    """The MIB directories the MIB tests use: the bundled modules (mibs/modules) when the source
+    tree has them, else ../shared/mib-corpus/{rfc,net-snmp} (the IETF/IANA set and Net-SNMP's
+    own modules). Raises SkipTest, saying so, when neither exists (a user's own clone)."""
+    bundled = os.path.join(REPO, "mibs", "modules")
+    if os.path.isdir(bundled) and any(os.scandir(bundled)):
+        return [bundled]
+    corpus = os.path.join(REPO, "..", "shared", "mib-corpus")
+    dirs = [os.path.join(corpus, d) for d in ("rfc", "net-snmp")]
+    if all(os.path.isdir(d) for d in dirs):
+        return [os.path.abspath(d) for d in dirs]
+    raise unittest.SkipTest("no MIB modules: neither mibs/modules nor ../shared/mib-corpus exists")
+
+
+def compiled_mib_index():
+    """An index of mib_dirs() compiled by `trapsink mib compile` (once per process)."""
+    global _compiled_index
+    if _compiled_index is None:
+        out = os.path.join(tempfile.mkdtemp(prefix="trapsink-mibs-"), "mibs.idx")
+        r = subprocess.run([TRAPSINK_BIN, "mib", "compile", "--quiet", *mib_dirs(), "-o", out],
+                           capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            raise AssertionError(f"mib compile failed ({r.returncode}):\n{r.stdout}{r.stderr}")
+        _compiled_index = out
+    return _compiled_index
+
+
+def answer_each(run, items, batch=4000):
+    """Run a translator that prints one line per item it can translate and nothing for one it
+    cannot (snmptranslate, trapsink mib translate) over many items; returns one answer per item,
+    None where it printed nothing. A batch whose count is short is split in halves to find the
+    items that failed."""
+    out = []
+    def go(chunk):
+        if not chunk:
+            return []
+        lines = run(chunk)
+        if len(lines) == len(chunk):
+            return lines
+        if len(chunk) == 1:
+            return [None]
+        mid = len(chunk) // 2
+        return go(chunk[:mid]) + go(chunk[mid:])
+    for i in range(0, len(items), batch):
+        out += go(items[i:i + batch])
+    return out
+
+
+def snmptranslate(args, batch=4000):
+    """Net-SNMP's answers for many OIDs or names at once (snmptranslate -M mib_dirs() -m ALL),
+    one per argument, in order (None where it has none); args may hold option words first
+    ("-On")."""
+    opts = [a for a in args if a.startswith("-")]
+    items = [a for a in args if not a.startswith("-")]
+
+    def run(chunk):
+        r = subprocess.run(["snmptranslate", "-M", ":".join(mib_dirs()), "-m", "ALL", *opts,
+                            *chunk], env=netsnmp_env(), capture_output=True, text=True,
+                           timeout=120)
+        # With several arguments snmptranslate prints a blank line after each answer.
+        return [l for l in r.stdout.split("\n") if l != ""]
+    return answer_each(run, items, batch)
 
 
 def netsnmp_env():

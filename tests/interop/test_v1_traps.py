@@ -2,7 +2,7 @@
 translated per RFC 3584 §3.1 while the record keeps the original v1 fields."""
 import unittest
 
-from harness import InteropCase, Trapsink, run_tool
+from harness import InteropCase, Trapsink, compiled_mib_index, run_tool, snmptranslate
 
 ENTERPRISE = "1.3.6.1.4.1.8072.2.3"
 AGENT = "192.0.2.7"
@@ -64,6 +64,47 @@ class V1Traps(InteropCase):
              "encoding": "text"},
             {"oid": "1.3.6.1.2.1.2.2.1.1.7", "type": "Integer32", "value": 7},
         ] + self.expected_tail())
+
+
+class V1TrapNames(InteropCase):
+    """v1 traps named with a compiled index: the generic traps by their SNMPv2-MIB/IF-MIB names
+    (RFC 3584 §3.1), an enterprise-specific one by enterprise.0.specific (where TRAP-TYPE
+    definitions live), and the RFC 3584 varbinds appended to every v1 record."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ts = Trapsink("--community", "public", mib_index=compiled_mib_index())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ts.close()
+
+    def test_generic_and_specific_names(self):
+        before = len(self.ts.records())
+        for generic in range(6):
+            r = run_tool(["snmptrap", "-v", "1", "-c", "public", f"127.0.0.1:{self.ts.port}",
+                          ENTERPRISE, AGENT, str(generic), "0", "1"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+        r = run_tool(["snmptrap", "-v", "1", "-c", "public", f"127.0.0.1:{self.ts.port}",
+                      ENTERPRISE, AGENT, "6", "1", "1", "1.3.6.1.2.1.2.2.1.8.7", "i", "7"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        recs = self.ts.wait_records(before + 7)[before:]
+        names = [rec["trap_name"] for rec in recs]
+        self.assertEqual(names, snmptranslate([rec["trap_oid"] for rec in recs]))
+        self.assertEqual(names[0], "SNMPv2-MIB::coldStart")
+        self.assertEqual(names[2], "IF-MIB::linkDown")
+        for rec in recs:
+            vbs = rec["varbinds"]
+            self.assertEqual([vb["name"] for vb in vbs], snmptranslate([vb["oid"] for vb in vbs]))
+            tail = vbs[-3:]
+            self.assertEqual(tail[0]["display"], AGENT)
+            self.assertEqual(tail[1]["display"], "public")
+            # snmpTrapEnterprise.0: an OBJECT IDENTIFIER, displayed by its name.
+            self.assertEqual(tail[2]["display"], snmptranslate([ENTERPRISE])[0])
+        specific = recs[6]["varbinds"][0]
+        self.assertEqual(specific["label"], "lowerLayerDown")
+        self.assertEqual(specific["display"], "lowerLayerDown(7)")
+        self.assertEqual(specific["index"], [{"name": "ifIndex", "value": "7"}])
 
 
 if __name__ == "__main__":

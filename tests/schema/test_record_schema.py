@@ -68,11 +68,18 @@ class RecordSchema(unittest.TestCase):
         self.assertValid(V2C)
         self.assertValid(V1)
 
-    def test_reserved_fields_are_accepted(self):
+    def test_mib_names_are_accepted(self):
         def add(r):
             r["trap_name"] = "IF-MIB::linkDown"
-            r["varbinds"][0].update(name="IF-MIB::ifIndex.2", label="two", display="2")
+            r["varbinds"][0].update(name="IF-MIB::ifIndex.2", label="two", display="2",
+                                    index=[{"name": "ifIndex", "value": "2"}])
         self.assertValid(mutated(V2C, add))
+        # index: a non-empty list of {name, value} strings, nothing else.
+        for bad in ([], [{"name": "ifIndex"}], [{"name": "ifIndex", "value": 2}],
+                    [{"name": "", "value": "2"}], [{"name": "ifIndex", "value": "2", "x": 1}],
+                    {"name": "ifIndex", "value": "2"}):
+            self.assertInvalid(mutated(V2C, lambda r: r["varbinds"][0].update(index=bad)))
+        self.assertInvalid(mutated(V2C, lambda r: r["varbinds"][0].update(display=2)))
 
     def test_v3_security_block(self):
         def v3(r):
