@@ -4,6 +4,7 @@ exists (or is a product of the build targets it names); the scripts its RUN step
 are executable; its runtime packages exist in Debian's apt cache and cover what `ldd trapsink`
 needs; the configuration files shipped there are valid for `trapsink check-config`; the systemd
 unit passes `systemd-analyze verify`. Fast and deterministic: no network, no build."""
+import glob
 import os
 import re
 import shlex
@@ -158,8 +159,10 @@ class DockerFiles(unittest.TestCase):
         if shutil.which("apt-cache") is None:
             self.skipTest("apt-cache not available")
         found, stderr = apt_show(pkgs)
-        for p in pkgs:
-            self.assertIn(p, found, f"{p} is not in the apt cache: {stderr.strip()}")
+        missing = [p for p in pkgs if p not in found]
+        if missing and not glob.glob("/var/lib/apt/lists/*_Packages*"):
+            self.skipTest(f"no apt lists (apt-get update never ran here): cannot look up {missing}")
+        self.assertEqual(missing, [], f"not in the apt cache: {stderr.strip()}")
 
     def test_runtime_packages_cover_ldd(self):
         if not (shutil.which("ldd") and shutil.which("dpkg-query") and shutil.which("apt-cache")):
