@@ -5,6 +5,7 @@
 
 #include "mibs/index/index_file.hpp"
 #include "mibs/resolver/load.hpp"
+#include "receiver/record_naming.hpp"
 
 namespace trapsink::cli {
 namespace msg = snmp::message;
@@ -17,53 +18,6 @@ mibs::name_style style_of(const output_flags& f) {
   if (f.full) return mibs::name_style::full;
   if (f.suffix) return mibs::name_style::label;
   return mibs::name_style::module;
-}
-
-mibs::value_view view_of(const msg::value& v) {
-  mibs::value_view out;
-  switch (v.type) {
-    case tag::integer:
-      out.kind = mibs::value_kind::integer;
-      if (const auto* p = std::get_if<std::int32_t>(&v.data)) out.i = *p;
-      break;
-    case tag::octet_string:
-    case tag::ip_address:
-    case tag::opaque:
-      out.kind = v.type == tag::octet_string ? mibs::value_kind::octet_string
-                 : v.type == tag::ip_address ? mibs::value_kind::ip_address
-                                             : mibs::value_kind::opaque;
-      if (const auto* p = std::get_if<std::string>(&v.data)) out.octets = *p;
-      break;
-    case tag::object_identifier:
-      out.kind = mibs::value_kind::object_identifier;
-      if (const auto* p = std::get_if<snmp::ber::oid>(&v.data)) out.oid = p->arcs();
-      break;
-    case tag::counter32:
-    case tag::gauge32:
-    case tag::timeticks:
-      out.kind = v.type == tag::counter32 ? mibs::value_kind::counter32
-                 : v.type == tag::gauge32 ? mibs::value_kind::gauge32
-                                          : mibs::value_kind::time_ticks;
-      if (const auto* p = std::get_if<std::uint32_t>(&v.data)) out.u = *p;
-      break;
-    case tag::counter64:
-      out.kind = mibs::value_kind::counter64;
-      if (const auto* p = std::get_if<std::uint64_t>(&v.data)) out.u = *p;
-      break;
-    case tag::no_such_object:
-      out.kind = mibs::value_kind::no_such_object;
-      break;
-    case tag::no_such_instance:
-      out.kind = mibs::value_kind::no_such_instance;
-      break;
-    case tag::end_of_mib_view:
-      out.kind = mibs::value_kind::end_of_mib_view;
-      break;
-    default:
-      out.kind = mibs::value_kind::null;
-      break;
-  }
-  return out;
 }
 
 }  // namespace
@@ -92,7 +46,7 @@ std::string mib_formatter::value(const msg::varbind& vb, const output_flags& f) 
     return quick ? text : "OID: " + text;
   }
   std::string out;
-  r_->append_typed_value(m.n, view_of(vb.val), out);
+  r_->append_typed_value(m.n, receiver::to_value_view(vb.val), out);
   if (quick) {
     // Net-SNMP's quick print drops the "TYPE: " prefix and keeps the rest.
     const auto colon = out.find(": ");
