@@ -1,6 +1,7 @@
 // The trapsink events page: lists /api/events, filters them (text, source, trap — also read
 // from the page's own query string, so a filtered view can be linked), shows one event's
-// varbinds with their MIB names and display values, and follows new events with EventSource.
+// varbinds with their MIB names and display values (?event=ID opens one), and follows new
+// events with EventSource (?live=0: not).
 "use strict";
 (function () {
   const params = new URLSearchParams(window.location.search);
@@ -83,6 +84,9 @@
       tr.appendChild(td);
     });
     tr.addEventListener("click", () => showDetail(r, tr));
+    if (r.id === params.get("event") && !document.getElementById("detail-title").textContent) {
+      window.setTimeout(() => showDetail(r, tr), 0);  // ?event=ID opens that event
+    }
     return tr;
   }
 
@@ -159,6 +163,7 @@
   function applyToUrl() {
     const q = new URLSearchParams(filters());
     if (token) q.set("access_token", token);
+    if (!document.getElementById("live").checked) q.set("live", "0");
     const s = q.toString();
     history.replaceState(null, "", window.location.pathname + (s ? "?" + s : ""));
   }
@@ -167,6 +172,7 @@
     const v = params.get(k);
     if (v) document.getElementById("f-" + k).value = v;
   }
+  if (params.get("live") === "0") document.getElementById("live").checked = false;
   document.getElementById("filters").addEventListener("submit", (e) => {
     e.preventDefault();
     applyToUrl();
