@@ -230,6 +230,12 @@ response http_server::impl::handle(const request& req, std::string_view path,
                          j.dump() + "\n");
   }
   if (path == "/api/events") return events_api(req, query);
+  if (path == "/api/events/stream") {
+    auto res = json_response(req, bhttp::status::method_not_allowed,
+                             error_json("the event stream is read with GET"));
+    res.set(bhttp::field::allow, "GET");
+    return res;
+  }
   return json_response(
       req, bhttp::status::not_found,
       error_json(fmt::format("no such endpoint '{}'; see docs/http.md (/, /metrics, /healthz, "
@@ -278,6 +284,7 @@ awaitable<void> http_server::impl::stream_events(beast::tcp_stream& stream, cons
 
 awaitable<void> http_server::impl::session(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
+  if (stopping) co_return;  // accepted just before stop(): its close pass did not see it
   live.insert(&stream);
   struct guard {
     impl* self;
