@@ -8,6 +8,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "cli/blast_command.hpp"
 #include "cli/check_config_command.hpp"
 #include "cli/mib_command.hpp"
 #include "cli/query_command.hpp"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   auto serve = trapsink::cli::add_serve_command(app);
   auto check_config = trapsink::cli::add_check_config_command(app);
   auto query = trapsink::cli::add_query_command(app);
+  auto blast = trapsink::cli::add_blast_command(app);
   auto mib = trapsink::cli::add_mib_command(app);
 
   try {
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("serve")) return serve();
     if (app.got_subcommand("check-config")) return check_config();
     if (app.got_subcommand("query")) return query();
+    if (app.got_subcommand("blast")) return blast();
     if (app.got_subcommand("mib")) return mib();
   } catch (const std::invalid_argument& e) {
     std::cerr << "trapsink: " << e.what() << '\n';

@@ -1,10 +1,13 @@
 #pragma once
 // `trapsink mib ...`: the MIB subcommand group. `mib compile` compiles MIB modules into an index
-// file (docs/cli.md, docs/mibs.md); further subcommands (translate, info) register in the same
-// group through add_mib_subcommand.
+// file (docs/cli.md, docs/mibs.md). A further subcommand (translate, info) is a function
+// `void add_mib_X_command(mib_group&)` like add_mib_compile_command, called from add_mib_command:
+// it adds its CLI11 subcommand to group.app and its runner to group.runners.
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace trapsink::cli {
 

@@ -47,6 +47,18 @@ std::shared_ptr<server_flags> add_server_flags(CLI::App& cmd) {
       cmd.add_option("--queue-capacity", f->queue_capacity, "Records each sink queue holds")
           ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26))
           ->capture_default_str();
+  f->receive_shards_opt =
+      cmd.add_option("--receive-shards", f->receive_shards,
+                     "Sockets (SO_REUSEPORT) and threads receiving on each listen address; "
+                     "0 = one per core")
+          ->check(CLI::Range(std::size_t{0}, std::size_t{256}))
+          ->capture_default_str();
+  f->receive_buffer_opt =
+      cmd.add_option("--receive-buffer", f->receive_buffer,
+                     "SO_RCVBUF in bytes asked for each receive socket (0 = kernel default; "
+                     "capped by net.core.rmem_max)")
+          ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30))
+          ->capture_default_str();
   f->dedup_window_opt =
       cmd.add_option("--inform-dedup-window", f->dedup_window_s,
                      "Seconds a recorded inform is remembered, so a retransmission is "
@@ -125,6 +137,8 @@ receiver::server_options resolve_server_options(const server_flags& f) {
     o.kafka->topic = f.kafka_topic;
   }
   if (f.queue_capacity_opt->count() > 0) o.queue_capacity = f.queue_capacity;
+  if (f.receive_shards_opt->count() > 0) o.receive_shards = f.receive_shards;
+  if (f.receive_buffer_opt->count() > 0) o.receive_buffer = f.receive_buffer;
   if (f.dedup_window_opt->count() > 0) {
     o.inform_dedup_window =
         std::chrono::milliseconds(static_cast<std::int64_t>(f.dedup_window_s * 1000));

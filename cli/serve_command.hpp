@@ -24,6 +24,8 @@ struct server_flags {
   std::string kafka_brokers;
   std::string kafka_topic;
   std::size_t queue_capacity = 65536;
+  std::size_t receive_shards = 0;
+  std::size_t receive_buffer = 8 * 1024 * 1024;
   double dedup_window_s = 60;
   std::vector<std::string> users_from;
   std::string engine_id;
@@ -39,6 +41,8 @@ struct server_flags {
   CLI::Option* kafka_brokers_opt = nullptr;
   CLI::Option* kafka_topic_opt = nullptr;
   CLI::Option* queue_capacity_opt = nullptr;
+  CLI::Option* receive_shards_opt = nullptr;
+  CLI::Option* receive_buffer_opt = nullptr;
   CLI::Option* dedup_window_opt = nullptr;
   CLI::Option* engine_id_opt = nullptr;
   CLI::Option* state_dir_opt = nullptr;

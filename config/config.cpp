@@ -35,11 +35,12 @@ using snmp::usm::security_level;
 using snmp::usm::user_config;
 
 // clang-format off
-constexpr std::array<std::string_view, 23> top_keys{
+constexpr std::array<std::string_view, 25> top_keys{
     "listen", "communities", "any_community", "jsonl", "sqlite", "kafka", "sinks",
     "queue_capacity", "inform_ack", "inform_dedup_window", "shutdown_deadline", "engine_id",
     "state_dir", "key_cache_size", "remote_engine_limit", "users_from", "users", "routes",
-    "default_sinks", "dedup", "rate_limit", "mib_index", "http"};
+    "default_sinks", "dedup", "rate_limit", "mib_index", "receive_shards", "receive_buffer",
+    "http"};
 // clang-format on
 constexpr std::array<std::string_view, 5> route_keys{"name", "match", "sinks", "drop", "continue"};
 constexpr std::array<std::string_view, 6> match_keys{"source", "version", "community",
@@ -96,6 +97,10 @@ constexpr std::array<std::string_view, 6> secret_keys{"auth_passphrase",    "aut
                                                       "priv_master_key",    "priv_localized_key"};
 
 constexpr std::uint64_t max_queue_capacity = std::uint64_t{1} << 26;
+/// receive_shards: 0 (one per core) to 256.
+constexpr std::uint64_t max_receive_shards = 256;
+/// receive_buffer: up to 1 GiB (SO_RCVBUF takes an int, and the kernel doubles it).
+constexpr std::uint64_t max_receive_buffer = std::uint64_t{1} << 30;
 constexpr std::chrono::milliseconds max_duration{std::chrono::hours(24)};
 /// The longest block_timeout: the receive thread waits this long per record at most.
 constexpr std::chrono::milliseconds max_block_timeout{std::chrono::seconds(60)};
@@ -221,6 +226,10 @@ class loader {
       o_.queue_capacity = static_cast<std::size_t>(integer_value(e, 1, max_queue_capacity));
     } else if (k == "inform_dedup_window") {
       o_.inform_dedup_window = duration_value(e);
+    } else if (k == "receive_shards") {
+      o_.receive_shards = static_cast<std::size_t>(integer_value(e, 0, max_receive_shards));
+    } else if (k == "receive_buffer") {
+      o_.receive_buffer = static_cast<std::size_t>(integer_value(e, 0, max_receive_buffer));
     } else if (k == "shutdown_deadline") {
       o_.shutdown_deadline = duration_value(e);
     } else if (k == "engine_id") {
@@ -1569,6 +1578,11 @@ std::string describe(const receiver::server_options& o) {
   if (o.kafka) queue("kafka", o.kafka_settings);
   for (const auto& ns : o.sinks) queue(ns.name, ns.settings);
   out += fmt::format("inform_ack: {}\n", receiver::name(o.inform_ack));
+  out += fmt::format("receive_shards: {}{}, receive_buffer: {}\n",
+                     receiver::effective_receive_shards(o.receive_shards),
+                     o.receive_shards == 0 ? " (one per core)" : "",
+                     o.receive_buffer == 0 ? std::string("kernel default")
+                                           : fmt::format("{} bytes", o.receive_buffer));
   if (o.engine_id) {
     out += fmt::format("engine_id: {}\n", detail::to_hex(*o.engine_id));
   } else if (!o.state_dir.empty()) {

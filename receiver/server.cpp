@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
@@ -13,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 #include <type_traits>
 #include <variant>
 
@@ -71,7 +74,18 @@ std::string_view name(inform_ack_mode m) noexcept {
   return m == inform_ack_mode::durable ? "durable" : "accepted";
 }
 
+std::size_t effective_receive_shards(std::size_t configured) noexcept {
+  if (configured > 0) return configured;
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
 namespace {
+/// One receive shard: a thread running an io_context that serves one socket per listen address.
+struct receive_shard {
+  asio::io_context io{1};
+  std::vector<std::unique_ptr<udp_listener>> listeners;
+  std::thread thread;
+};
 
 /// The SQLite database /api/events reads: the top-level sqlite sink, else the first named one.
 std::string store_path(const server_options& options) {
@@ -287,14 +301,37 @@ int run_server(const server_options& options) {
   }
 
   asio::io_context io(1);
-  std::vector<std::unique_ptr<udp_listener>> listeners;
+  // Receive shards: each has its own io_context and thread and one socket per listen address
+  // (SO_REUSEPORT). What they share is thread-safe: the notification receiver (inform dedup,
+  // the USM processor's caches, log limiting), the counters, the dispatcher.
+  const std::size_t shard_count = effective_receive_shards(options.receive_shards);
+  std::vector<std::unique_ptr<receive_shard>> shards;
+  for (std::size_t i = 0; i < shard_count; ++i) shards.push_back(std::make_unique<receive_shard>());
+  listener_socket_options socket_options;
+  socket_options.receive_buffer = options.receive_buffer;
+  socket_options.reuse_port = shard_count > 1;
   for (const auto& address : options.listeners) {
-    listeners.push_back(
-        std::make_unique<udp_listener>(io, address, options.communities, receiver, metrics));
-  }
-  for (auto& l : listeners) {
-    l->start();
-    spdlog::info("listening on {}", l->bound().to_string());
+    listen_address bind_to = address;
+    for (std::size_t i = 0; i < shard_count; ++i) {
+      auto l = std::make_unique<udp_listener>(shards[i]->io, bind_to, options.communities, receiver,
+                                              metrics, socket_options);
+      // Port 0: the further shards bind the port the kernel chose for the first.
+      if (i == 0) bind_to = l->bound();
+      shards[i]->listeners.push_back(std::move(l));
+    }
+    const auto& first = *shards[0]->listeners.back();
+    spdlog::info("listening on {} ({} receive shard{}, receive buffer {} bytes)",
+                 first.bound().to_string(), shard_count, shard_count == 1 ? "" : "s",
+                 first.receive_buffer());
+    // The kernel caps the request at net.core.rmem_max.
+    if (options.receive_buffer > 0 && first.receive_buffer() < options.receive_buffer) {
+      spdlog::warn(
+          "{}: asked for a receive buffer of {} bytes, the kernel granted {}: net.core.rmem_max "
+          "caps it; bursts beyond it are dropped by the kernel (counted as "
+          "trapsink_listener_kernel_drops_total). Raise it: sysctl -w net.core.rmem_max={}",
+          first.bound().to_string(), options.receive_buffer, first.receive_buffer(),
+          options.receive_buffer);
+    }
   }
   std::atomic<bool> listening{true};
   std::unique_ptr<http::http_server> http_server;
@@ -347,21 +384,44 @@ int run_server(const server_options& options) {
     if (ec) return;
     spdlog::info("received {}, stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
     // Stop receiving, but keep the sockets open: acknowledgements that the durable sinks
-    // confirm while the queues drain still go out (below).
-    for (auto& l : listeners) l->stop_receiving();
+    // confirm while the queues drain still go out (below). Each shard stops on its own thread.
+    for (auto& sh : shards) {
+      asio::post(sh->io, [&sh = *sh] {
+        for (auto& l : sh.listeners) l->stop_receiving();
+        sh.io.stop();
+      });
+    }
     listening = false;
     ticker.cancel();
     hangup.cancel();
     io.stop();
   });
+  // The shards start last: nothing above may throw once their threads run.
+  for (auto& sh : shards) {
+    for (auto& l : sh->listeners) l->start();
+    sh->thread = std::thread([&sh = *sh] {
+      for (;;) {
+        try {
+          sh.io.run();
+          return;
+        } catch (const std::exception& e) {  // not expected: the receiver never throws
+          spdlog::error("receive shard: {}", e.what());
+        }
+      }
+    });
+  }
   io.run();
+  for (auto& sh : shards) sh->thread.join();
 
   // Staged shutdown: nothing is received any more; write out what is queued, then flush; send
-  // the acknowledgements confirmed meanwhile (posted to io by the runners); close the sockets.
+  // the acknowledgements confirmed meanwhile (posted to the shards by the runners); count the
+  // kernel's last drops and close the sockets.
   pipe.stop(options.shutdown_deadline);
-  io.restart();
-  io.poll();
-  for (auto& l : listeners) l->close();
+  for (auto& sh : shards) {
+    sh->io.restart();
+    sh->io.poll();
+    for (auto& l : sh->listeners) l->close();
+  }
   if (http_server) {
     http_server->stop();
     metrics.remove_gauges("trapsink_sink_queue_depth");

@@ -92,6 +92,12 @@ struct server_options {
   /// Capacity of each sink's queue (records), unless its sink_settings set one.
   std::size_t queue_capacity = 65536;
   std::chrono::milliseconds inform_dedup_window{std::chrono::seconds(60)};
+  /// Receive shards per listen address (`receive_shards`, --receive-shards): that many sockets
+  /// bound to the address with SO_REUSEPORT, each read by its own thread. 0: one per core.
+  std::size_t receive_shards = 0;
+  /// SO_RCVBUF asked for on each receive socket, in bytes (`receive_buffer`,
+  /// --receive-buffer); 0 leaves the kernel's default. The kernel caps it at net.core.rmem_max.
+  std::size_t receive_buffer = 8 * 1024 * 1024;
   /// How long shutdown may spend writing out what is queued.
   std::chrono::milliseconds shutdown_deadline{std::chrono::seconds(10)};
 
@@ -131,6 +137,10 @@ inline constexpr const char* jsonl_disabled = "none";
 /// The embedded defaults: udp:127.0.0.1:1162 and udp6:[::1]:1162, community "public",
 /// JSON lines on standard output.
 server_options default_server_options();
+
+/// The number of receive shards for a configured receive_shards: itself, or for 0 the number
+/// of cores (at least 1).
+std::size_t effective_receive_shards(std::size_t configured) noexcept;
 
 /// Run until SIGINT or SIGTERM: stop listening, drain and flush the sinks, log a counter
 /// summary. SIGHUP reopens the JSON-lines files (after logrotate moved them) and reloads the MIB

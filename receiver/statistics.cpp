@@ -29,12 +29,24 @@ listener_statistics::listener_statistics(core::metrics_registry& reg, std::strin
       duplicates_(reg.get("trapsink_listener_inform_retransmissions_total", labels_,
                           "retransmitted informs acknowledged again but recorded once")),
       reports_(reg.get("trapsink_listener_reports_sent_total", labels_,
-                       "SNMPv3 Report-PDUs sent (discovery, time synchronisation, refusals)")) {}
+                       "SNMPv3 Report-PDUs sent (discovery, time synchronisation, refusals)")),
+      kernel_drops_(reg.get("trapsink_listener_kernel_drops_total", labels_,
+                            "datagrams the kernel dropped because the listener's socket receive "
+                            "buffer was full (SO_RXQ_OVFL), per listener")) {}
 
 void listener_statistics::dropped(std::string_view reason) {
-  reg_.get("trapsink_listener_dropped_total", fmt::format("{},reason=\"{}\"", labels_, reason),
-           "datagrams that produced no record, per listener and reason")
-      .inc();
+  std::lock_guard lock(drop_mu_);
+  for (auto& [r, c] : drop_counters_) {
+    if (r == reason) {
+      c->inc();
+      return;
+    }
+  }
+  auto& c =
+      reg_.get("trapsink_listener_dropped_total", fmt::format("{},reason=\"{}\"", labels_, reason),
+               "datagrams that produced no record, per listener and reason");
+  drop_counters_.emplace_back(std::string(reason), &c);
+  c.inc();
 }
 
 std::string summary_line(const core::metrics_registry& reg) {

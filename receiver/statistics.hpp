@@ -1,8 +1,11 @@
 #pragma once
 // The counters of the receive path, registered in the shared metrics registry. RFC 3418 snmp
 // group counters keep their MIB names in the summary and a recognisable metric name.
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/metrics.hpp"
 
@@ -21,7 +24,9 @@ struct snmp_statistics {
   core::counter& silent_drops;
 };
 
-/// Per-listener counters: datagrams received and dropped (with a reason label).
+/// Per-listener counters: datagrams received and dropped (with a reason label). Each receive
+/// shard of a listen address has its own object; they share the counters (same labels).
+/// Thread-safe.
 class listener_statistics {
  public:
   listener_statistics(core::metrics_registry& reg, std::string listener);
@@ -33,6 +38,9 @@ class listener_statistics {
   /// usm::outcome names (unknown_user_name, wrong_digest, not_in_time_window, ...) and
   /// "discovery" (an RFC 3414 §4 discovery probe, answered with a Report).
   void dropped(std::string_view reason);
+  /// The kernel dropped n datagrams for this listener's socket (its receive buffer was full):
+  /// the increase of the SO_RXQ_OVFL / SO_MEMINFO drop count.
+  void kernel_dropped(std::uint64_t n) noexcept { kernel_drops_.inc(n); }
   /// A record was produced.
   void recorded() noexcept { recorded_.inc(); }
   /// An inform was acknowledged with a Response-PDU.
@@ -53,6 +61,11 @@ class listener_statistics {
   core::counter& acknowledged_;
   core::counter& duplicates_;
   core::counter& reports_;
+  core::counter& kernel_drops_;
+  /// The dropped-counter of each reason seen so far, so a flood of drops costs no formatting
+  /// and no registry lookup per datagram.
+  std::mutex drop_mu_;
+  std::vector<std::pair<std::string, core::counter*>> drop_counters_;
 };
 
 /// One human-readable line with every counter that is not zero, for the shutdown summary.

@@ -89,6 +89,8 @@ inline std::int64_t radix_value(std::string_view digits, int radix) noexcept {
              : static_cast<std::int64_t>(v);
 }
 
+/// A position in one module's tokens. Errors throw parse_error (caught per module); warnings
+/// are collected in warnings_ and merged into the module's diagnostics by the module parser.
 class token_cursor {
  public:
   token_cursor(const std::vector<token>& toks, std::size_t pos, const std::string& file,

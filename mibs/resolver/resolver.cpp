@@ -189,9 +189,28 @@ resolver::resolver(mib_set set) : set_(std::move(set)) {
   const std::size_t count = nodes.size();
   std::vector<std::uint32_t> order(count);
   std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+  const auto by_oid = [&](std::uint32_t a, std::uint32_t b) {
     return less(nodes[a].oid, nodes[b].oid);
-  });
+  };
+  // The usual case: the compiled nodes are sorted (the contract) and at most three roots were
+  // appended: merge them in, in linear time; otherwise sort.
+  std::size_t appended = 0;
+  for (std::size_t i = count;
+       i > 0 && nodes[i - 1].module == builtin_module && builtin_module != npos; --i) {
+    ++appended;
+  }
+  const std::size_t base = count - appended;
+  bool base_sorted = true;
+  for (std::size_t i = 1; i < base && base_sorted; ++i) {
+    base_sorted = less(nodes[i - 1].oid, nodes[i].oid) || nodes[i - 1].oid == nodes[i].oid;
+  }
+  if (base_sorted) {
+    std::sort(order.begin() + static_cast<std::ptrdiff_t>(base), order.end(), by_oid);
+    std::inplace_merge(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(base),
+                       order.end(), by_oid);
+  } else {
+    std::stable_sort(order.begin(), order.end(), by_oid);
+  }
   std::vector<std::uint32_t> new_index(count, npos);
   std::vector<node> sorted;
   sorted.reserve(count);
@@ -226,8 +245,15 @@ resolver::resolver(mib_set set) : set_(std::move(set)) {
     if (!stack.empty()) parent_[i] = stack.back();
     stack.push_back(i);
   }
+  // By name: the first node of each descriptor, then a chain through same_name_ (oid order).
   by_name_.reserve(nodes.size());
-  for (std::uint32_t i = 0; i < nodes.size(); ++i) by_name_[nodes[i].name].push_back(i);
+  same_name_.assign(nodes.size(), npos);
+  std::vector<std::uint32_t> last(nodes.size(), npos);
+  for (std::uint32_t i = 0; i < nodes.size(); ++i) {
+    auto [it, fresh] = by_name_.try_emplace(nodes[i].name, i);
+    if (!fresh) same_name_[last[it->second]] = i;
+    last[it->second] = i;
+  }
   for (std::uint32_t i = 0; i < set_.modules.size(); ++i) {
     module_index_.emplace(set_.modules[i].name, i);
   }
@@ -269,12 +295,12 @@ const node* resolver::find(std::string_view module, std::string_view name) const
     auto mod = module_index_.find(module);
     if (mod == module_index_.end()) return nullptr;
     if (it == by_name_.end()) return nullptr;
-    for (auto i : it->second) {
+    for (auto i = it->second; i != npos; i = same_name_[i]) {
       if (set_.nodes[i].module == mod->second) return &set_.nodes[i];
     }
   }
   if (it == by_name_.end()) return nullptr;
-  return &set_.nodes[it->second.front()];
+  return &set_.nodes[it->second];
 }
 
 std::string_view resolver::module_of(const node& n) const noexcept {
@@ -812,7 +838,7 @@ const node* resolver::find_child(std::span<const std::uint32_t> parent,
                                  std::string_view name) const noexcept {
   auto it = by_name_.find(name);
   if (it == by_name_.end()) return nullptr;
-  for (auto i : it->second) {
+  for (auto i = it->second; i != npos; i = same_name_[i]) {
     const node& n = set_.nodes[i];
     if (n.oid.size() == parent.size() + 1 && is_prefix(parent, n.oid)) return &n;
   }

@@ -166,7 +166,8 @@ class resolver {
   std::vector<std::uint32_t> parent_;      ///< per node: index of the named parent, or npos
   std::vector<std::uint32_t> key_arcs_;    ///< every node's oid, concatenated in node order
   std::vector<std::uint32_t> key_offset_;  ///< node i's oid: key_arcs_[off[i] .. off[i+1])
-  std::unordered_map<std::string_view, std::vector<std::uint32_t>> by_name_;
+  std::unordered_map<std::string_view, std::uint32_t> by_name_;  ///< first node of a name
+  std::vector<std::uint32_t> same_name_;  ///< per node: the next node of the same name, or npos
   std::unordered_map<std::string_view, std::uint32_t> module_index_;
 };
 

@@ -69,10 +69,16 @@ void BM_LoadIndex(benchmark::State& state) {
   }
   const auto& path = corpus_index();
   std::size_t heap = 0;
+  // Bytes malloc has handed out: from its arenas (uordblks) and as separate mappings (hblkhd,
+  // large blocks such as the nodes vector).
+  const auto in_use = [] {
+    const auto m = ::mallinfo2();
+    return m.uordblks + m.hblkhd;
+  };
   for (auto _ : state) {
-    const auto before = ::mallinfo2().uordblks;
+    const auto before = in_use();
     auto set = std::make_unique<mib_set>(read_index(path));
-    heap = ::mallinfo2().uordblks - before;  // bytes the loaded set holds on the heap
+    heap = in_use() - before;  // bytes the loaded set holds on the heap
     benchmark::DoNotOptimize(set);
     state.PauseTiming();  // freeing it is not loading it
     set.reset();

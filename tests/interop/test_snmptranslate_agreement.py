@@ -12,10 +12,16 @@ Documented exceptions (each is checked, not assumed):
   directories in readdir order); the compiled index keeps one definition per OID, the first
   in its load order. Accepted when the name we print is one Net-SNMP itself gives that OID:
   the same label in a module that Net-SNMP resolves to the same OID, or another label that
-  Net-SNMP lists for that OID (-Tz).
+  Net-SNMP lists for that OID (-Tz); or the same label in a module where Net-SNMP has no such
+  definition (a module it cannot load and the compiler's leniency options do: DPI20-MIB,
+  whose IMPORTS lack their ';').
   For name -> OID, a label that Net-SNMP lists for an OID together with other labels (a
   conflicting definition) may be unknown to us, since only one definition was kept: accepted
   when the OID has several labels in -Tz and we resolve one of them to it.
+- A label defined at several OIDs (ieee802dot1mibs: LLDP-MIB's `{ iso std(0) iso8802(8802)
+  ieee802dot1(1) ieee802dot1mibs(1) }` and IEEE8021-TC-MIB's `{ ieee802dot1 1 }`) where the
+  index merged one module's definition into another module's node: MODULE::label then finds the
+  label in another module. Accepted when the OID we give is one Net-SNMP gives that label.
 - Net-SNMP invents a node `enterprise#` for the `.0` arc under an SMIv1 TRAP-TYPE's enterprise
   (`RFC1382-MIB::x25#` for x25.0). It is no MIB name: we print the arc (`RFC1382-MIB::x25.0`)
   and do not parse `x25#`.
@@ -77,21 +83,6 @@ INSTANCES = [
     "1.3.6.1.2.1.92.1.3.1.1.4.0.1",
 ]
 
-# Nodes Net-SNMP creates that the compiled index does not have yet: names given inside another
-# definition's OID value (`{ iso std(0) iso8802(8802) ... }`, `{ enterprises pwg(2699) }`),
-# which Net-SNMP turns into nodes of their own. A compiler gap (mibs/compiler), listed here so
-# that everything else is checked; the list is exactly the names that fail, so fixing the
-# compiler makes this test say which entries to remove.
-KNOWN_COMPILER_GAPS = {
-    "LLDP-MIB::std", "LLDP-MIB::iso8802", "LLDP-MIB::ieee802dot1", "LLDP-MIB::ieee802dot1mibs",
-    "IEEE8023-LAG-MIB::ieee802dot3", "IEEE8023-LAG-MIB::snmpmibs",
-    "Job-Monitoring-MIB::pwg", "Job-Monitoring-MIB::mibs",
-    "IEEE8021-TC-MIB::ieee", "IEEE8021-TC-MIB::standards-association-numbers-series-standards",
-    "IEEE8021-TC-MIB::lan-man-stds", "IEEE8021-TC-MIB::ieee802dot1",
-    "IBM-6611-APPN-MIB::ibm",
-}
-
-
 class SnmptranslateAgreement(unittest.TestCase):
     maxDiff = None
 
@@ -111,6 +102,10 @@ class SnmptranslateAgreement(unittest.TestCase):
                 cls.oids.append(oid)
             cls.labels[oid].append(label)
         assert len(cls.oids) > 1000, f"snmptranslate -Tz listed only {len(cls.oids)} nodes"
+        cls.oids_of = defaultdict(set)  # label -> every OID Net-SNMP gives it
+        for oid, labels in cls.labels.items():
+            for label in labels:
+                cls.oids_of[label].add(oid)
         cls.netsnmp = snmptranslate(cls.oids)
 
     def conflicting(self, oid):
@@ -127,13 +122,17 @@ class SnmptranslateAgreement(unittest.TestCase):
         if same_label:
             back = snmptranslate(["-On"] + [t for _, _, t in same_label])
             accepted |= {o for (o, _, _), b in zip(same_label, back) if b == "." + o}
+            # ... or has Net-SNMP no such definition in our module at all (a module it cannot
+            # load, that the compiler's leniency options load: DPI20-MIB lacks the ';' after
+            # IMPORTS)? Same label, same OID: accepted.
+            accepted |= {o for (o, _, _), b in zip(same_label, back) if b is None}
         # Another label Net-SNMP itself lists for this OID (conflicting definitions).
         accepted |= {o for o, n, t in differ
                      if t and self.conflicting(o) and t.split("::")[-1] in self.labels[o]}
         # Net-SNMP's invented `enterprise#` node for a TRAP-TYPE's .0 arc.
         accepted |= {o for o, n, t in differ if n.endswith("#") and t == n[:-1] + ".0"}
         failures = [f"{o}: snmptranslate {n}, trapsink {t}" for o, n, t in differ
-                    if o not in accepted and n not in KNOWN_COMPILER_GAPS]
+                    if o not in accepted]
         self.assertEqual(failures, [], f"{len(failures)} of {len(self.oids)} OIDs differ")
         # The exceptions stay exceptions: a few percent, not a way to pass everything.
         self.assertLess(len(accepted), len(self.oids) // 20, "too many accepted deviations")
@@ -148,9 +147,12 @@ class SnmptranslateAgreement(unittest.TestCase):
             if self.conflicting(o) and mine and mine.split("::")[-1] in self.labels[o]:
                 # The index kept another of the OID's definitions; that one names it.
                 continue
+            label = n.split("::")[-1]
+            if len(self.oids_of[label]) > 1 and t and t[1:] in self.oids_of[label]:
+                # A label defined at several OIDs whose module's own node was merged into
+                # another module's: the label is ambiguous; we give one of its OIDs.
+                continue
             failures.append(f"{n}: snmptranslate .{o}, trapsink {t}")
-        failures = [f for f in failures if f.split(":")[0] + "::" + f.split("::")[1].split(":")[0]
-                    not in KNOWN_COMPILER_GAPS]
         self.assertEqual(failures, [], f"{len(failures)} of {len(self.oids)} names differ")
         # -Of of what we print comes back to the same OID, where no arc on the path carries a
         # label that Net-SNMP gives two siblings (conflicting definitions: RFC 2213's

@@ -48,7 +48,6 @@ inform_dedup_window: 90
 shutdown_deadline: 500ms
 engine_id: "80:00:1f:88:04:74:72:61:70"
 state_dir: /var/lib/trapsink
-mib_index: /var/lib/trapsink/vendor.idx
 key_cache_size: 500
 remote_engine_limit: 2000
 users_from: snmptrapd.conf
@@ -86,8 +85,6 @@ users:
   ASSERT_TRUE(o.engine_id.has_value());
   EXPECT_EQ(*o.engine_id, bytes("80001f880474726170"));
   EXPECT_EQ(o.state_dir, "/var/lib/trapsink");
-  EXPECT_EQ(o.mib_index, "/var/lib/trapsink/vendor.idx");
-  EXPECT_NE(describe(o).find("mib_index: /var/lib/trapsink/vendor.idx\n"), std::string::npos);
   EXPECT_EQ(o.key_cache_size, 500u);
   EXPECT_EQ(o.remote_engine_limit, 2000u);
 
@@ -170,6 +167,17 @@ TEST_F(ConfigTest, TopLevelMustBeAMap) {
                                      "[udp:0.0.0.0:162]'), not a list");
 }
 
+TEST_F(ConfigTest, MibIndex) {
+  auto o = load("mib_index: /var/lib/trapsink/vendor.idx\n");
+  EXPECT_EQ(o.mib_index, "/var/lib/trapsink/vendor.idx");
+  EXPECT_NE(describe(o).find("mib_index: /var/lib/trapsink/vendor.idx\n"), std::string::npos);
+  EXPECT_EQ(load("mib_index: none\n").mib_index, "none");
+  EXPECT_NE(describe(load("listen: [udp:127.0.0.1:162]\n")).find("mib_index: the bundled index\n"),
+            std::string::npos);
+  expect_message(error("mib_index: \"\"\n"), at("1:12"),
+                 {"mib_index: give the path of a compiled index file"});
+}
+
 TEST_F(ConfigTest, UnknownKeySuggestsTheClosest) {
   EXPECT_EQ(error("listen: [udp:0.0.0.0:162]\ncomunities: [public]\n"),
             at("2:1") +
@@ -178,7 +186,8 @@ TEST_F(ConfigTest, UnknownKeySuggestsTheClosest) {
                 "queue_capacity, "
                 "inform_ack, inform_dedup_window, shutdown_deadline, engine_id, state_dir, "
                 "key_cache_size, remote_engine_limit, users_from, users, routes, "
-                "default_sinks, dedup, rate_limit, mib_index, http)");
+                "default_sinks, dedup, rate_limit, mib_index, receive_shards, receive_buffer, "
+                "http)");
   expect_message(error("jsnol: out.jsonl\n"), at("1:1"),
                  {"unknown key 'jsnol'", "did you mean 'jsonl'?"});
   expect_message(error("queue_capacty: 5\n"), at("1:1"), {"did you mean 'queue_capacity'?"});
