@@ -8,8 +8,7 @@ namespace trapsink::http {
 
 event_broadcaster::event_broadcaster(core::metrics_registry& metrics, std::size_t inbox_capacity,
                                      std::size_t client_buffer)
-    : metrics_(metrics),
-      inbox_capacity_(inbox_capacity),
+    : inbox_capacity_(inbox_capacity),
       client_buffer_(client_buffer),
       events_(metrics.get("trapsink_http_stream_events_total", {},
                           "Events handed to the clients of /api/events/stream.")),

@@ -62,7 +62,6 @@ class event_broadcaster {
  private:
   void drain();
 
-  core::metrics_registry& metrics_;
   std::size_t inbox_capacity_;
   std::size_t client_buffer_;
   boost::asio::any_io_executor ex_;
