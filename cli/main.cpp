@@ -10,7 +10,9 @@
 
 #include "cli/blast_command.hpp"
 #include "cli/check_config_command.hpp"
+#include "cli/cmdgen_command.hpp"
 #include "cli/mib_command.hpp"
+#include "cli/notify_command.hpp"
 #include "cli/query_command.hpp"
 #include "cli/serve_command.hpp"
 
@@ -36,6 +38,8 @@ int main(int argc, char** argv) {
   auto check_config = trapsink::cli::add_check_config_command(app);
   auto query = trapsink::cli::add_query_command(app);
   auto blast = trapsink::cli::add_blast_command(app);
+  auto cmdgen = trapsink::cli::add_cmdgen_commands(app);
+  auto notify = trapsink::cli::add_notify_commands(app);
   auto mib = trapsink::cli::add_mib_command(app);
 
   try {
@@ -58,6 +62,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("check-config")) return check_config();
     if (app.got_subcommand("query")) return query();
     if (app.got_subcommand("blast")) return blast();
+    if (auto rc = cmdgen()) return *rc;
+    if (auto rc = notify()) return *rc;
     if (app.got_subcommand("mib")) return mib();
   } catch (const std::invalid_argument& e) {
     std::cerr << "trapsink: " << e.what() << '\n';
