@@ -82,6 +82,11 @@ std::shared_ptr<server_flags> add_server_flags(CLI::App& cmd) {
                      "Name records with this compiled MIB index (trapsink mib compile) instead "
                      "of the bundled one; reloaded on SIGHUP; 'none': no names")
           ->type_name("FILE");
+  f->http_opt = cmd.add_option("--http", f->http,
+                               "Serve metrics, health, the events API and the web page over HTTP "
+                               "at ADDR:PORT (e.g. 127.0.0.1:8162; docs/http.md); a non-loopback "
+                               "address needs a token (http.token_file in --config)")
+                    ->type_name("ADDR");
   return f;
 }
 
@@ -150,6 +155,16 @@ receiver::server_options resolve_server_options(const server_flags& f) {
   }
   if (f.state_dir_opt->count() > 0) o.state_dir = f.state_dir;
   if (f.mib_index_opt->count() > 0) o.mib_index = f.mib_index;
+  if (f.http_opt->count() > 0) {
+    // Keeps the file's token and limits; only the address changes.
+    if (!o.http) o.http.emplace();
+    try {
+      o.http->listen = http::parse_http_endpoint(f.http);
+    } catch (const http::http_config_error& e) {
+      throw config::config_error(std::string("--http: ") + e.what());
+    }
+    o.origins.erase("http");
+  }
 
   config::validate(o);
   return o;

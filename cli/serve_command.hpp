@@ -31,6 +31,7 @@ struct server_flags {
   std::string engine_id;
   std::string state_dir;
   std::string mib_index;
+  std::string http;
 
   // The options, to tell which were given.
   CLI::Option* config_opt = nullptr;
@@ -46,6 +47,7 @@ struct server_flags {
   CLI::Option* engine_id_opt = nullptr;
   CLI::Option* state_dir_opt = nullptr;
   CLI::Option* mib_index_opt = nullptr;
+  CLI::Option* http_opt = nullptr;
 };
 
 /// Add the server flags to a subcommand; the returned object holds their values after parsing.

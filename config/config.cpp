@@ -35,17 +35,20 @@ using snmp::usm::security_level;
 using snmp::usm::user_config;
 
 // clang-format off
-constexpr std::array<std::string_view, 24> top_keys{
+constexpr std::array<std::string_view, 25> top_keys{
     "listen", "communities", "any_community", "jsonl", "sqlite", "kafka", "sinks",
     "queue_capacity", "inform_ack", "inform_dedup_window", "shutdown_deadline", "engine_id",
     "state_dir", "key_cache_size", "remote_engine_limit", "users_from", "users", "routes",
-    "default_sinks", "dedup", "rate_limit", "mib_index", "receive_shards", "receive_buffer"};
+    "default_sinks", "dedup", "rate_limit", "mib_index", "receive_shards", "receive_buffer",
+    "http"};
 // clang-format on
 constexpr std::array<std::string_view, 5> route_keys{"name", "match", "sinks", "drop", "continue"};
 constexpr std::array<std::string_view, 6> match_keys{"source", "version", "community",
                                                      "user",   "trap",    "varbinds"};
 constexpr std::array<std::string_view, 6> varbind_match_keys{"oid",   "equals", "not_equals",
                                                              "range", "regex",  "subtree"};
+constexpr std::array<std::string_view, 5> http_keys{"listen", "token", "token_file",
+                                                    "max_connections", "max_stream_clients"};
 constexpr std::array<std::string_view, 3> dedup_keys{"window", "key", "max_keys"};
 constexpr std::array<std::string_view, 6> rate_limit_keys{
     "per_source", "per_source_burst", "per_trap", "per_trap_burst", "summary_interval", "max_keys"};
@@ -251,6 +254,8 @@ class loader {
           static_cast<std::size_t>(integer_value(e, 1, std::numeric_limits<std::uint32_t>::max()));
     } else if (k == "users_from") {
       apply_users_from(e);
+    } else if (k == "http") {
+      apply_http(e);
     } else if (k == "users") {
       apply_users(e);
     }
@@ -1014,6 +1019,50 @@ class loader {
     }
   }
 
+  /// `http`: {listen, token | token_file, max_connections, max_stream_clients}
+  /// (docs/http.md). A relative token_file is taken relative to the file's directory; it is read
+  /// by validate(), so a flag can still change the address first.
+  void apply_http(const entry& e) {
+    if (!e.value.IsMap()) {
+      fail(mark(e), fmt::format("http: expected a map {{listen: 127.0.0.1:8162, token_file: "
+                                "...}}, got {}",
+                                kind_of(e.value)));
+    }
+    http::http_options h = o_.http.value_or(http::http_options{});
+    note("http", mark(e));
+    for (const auto& f : collect(e.value, " in http", http_keys)) {
+      if (f.key == "listen") {
+        try {
+          h.listen = http::parse_http_endpoint(string_value(f));
+        } catch (const http::http_config_error& x) {
+          fail(mark(f), fmt::format("http.listen: {}", x.what()));
+        }
+        note("http.listen", mark(f));
+      } else if (f.key == "token") {
+        h.token = string_value(f);
+        try {
+          http::check_token(h.token);
+        } catch (const http::http_config_error& x) {
+          fail(mark(f), fmt::format("http.token: {}", x.what()));
+        }
+      } else if (f.key == "token_file") {
+        std::filesystem::path p = string_value(f);
+        if (p.empty()) fail(mark(f), "http.token_file: the path is empty");
+        if (p.is_relative()) p = dir_ / p;
+        h.token_file = p.string();
+        note("http.token_file", mark(f));
+      } else if (f.key == "max_connections") {
+        h.max_connections = static_cast<std::size_t>(integer_value(f, 1, 10000));
+      } else {
+        h.max_stream_clients = static_cast<std::size_t>(integer_value(f, 1, 1000));
+      }
+    }
+    if (!h.token.empty() && !h.token_file.empty()) {
+      fail(mark(e), "http: give token or token_file, not both");
+    }
+    o_.http = std::move(h);
+  }
+
   void apply_users_from(const entry& e) {
     for (const auto& [text, m] : string_list(e, true, "[/etc/snmp/snmptrapd.conf]")) {
       if (text.empty()) fail(m, "users_from: the path is empty");
@@ -1282,6 +1331,18 @@ void check_shared_files(const receiver::server_options& o) {
 }  // namespace
 
 void validate(receiver::server_options& o) {
+  if (o.http) {
+    try {
+      if (!o.http->token_file.empty() && o.http->token.empty()) {
+        o.http->token = http::read_token_file(o.http->token_file);
+      }
+      http::validate(*o.http);
+    } catch (const http::http_config_error& e) {
+      const auto where = o.origins.find("http");
+      throw config_error(where == o.origins.end() ? e.what()
+                                                  : fmt::format("{}: {}", where->second, e.what()));
+    }
+  }
   if (o.listeners.empty()) {
     throw config_error(
         "no listen address: give at least one (--listen udp:ADDR:PORT, or 'listen:' in the "
@@ -1489,6 +1550,12 @@ std::string describe(const receiver::server_options& o) {
   };
   out += fmt::format("jsonl: {}\n", o.jsonl ? output(*o.jsonl) : "none (off)");
   out += fmt::format("sqlite: {}\n", o.sqlite ? output(*o.sqlite) : "none");
+  out += fmt::format("http: {}\n",
+                     !o.http ? std::string("off")
+                             : fmt::format("http://{}/ ({})", o.http->listen.to_string(),
+                                           o.http->token.empty() && o.http->token_file.empty()
+                                               ? "no token"
+                                               : "bearer token required"));
   out += fmt::format("kafka: {}\n", o.kafka ? output(*o.kafka) : "none");
   for (const auto& ns : o.sinks) {
     out += fmt::format("sink {} ({}): {}\n", ns.name, receiver::type_name(ns),

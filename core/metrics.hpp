@@ -1,9 +1,13 @@
 #pragma once
 // One registry of monotonically increasing counters, shared by every component. Counters are
-// created once (at startup or on first use) and then incremented lock-free; a later issue
-// exposes the registry over HTTP in Prometheus form.
+// created once (at startup or on first use) and then incremented lock-free; gauges are read
+// when exported. The HTTP listener exposes the registry in Prometheus form (http/prometheus.hpp).
+// Label sets are written `name="raw value",other="raw value"`: values are not escaped here;
+// the exporter escapes them.
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,6 +60,40 @@ class metrics_registry {
     return out;
   }
 
+  /// A gauge: a value read when the metrics are exported (queue depths), by calling `read`
+  /// under the registry's lock. Replaces a gauge with the same name and labels. Whoever
+  /// registers a gauge removes it (remove_gauges) before what `read` looks at goes away.
+  void set_gauge(const std::string& name, const std::string& labels, const std::string& help,
+                 std::function<double()> read) {
+    std::lock_guard lock(mu_);
+    gauges_[std::make_pair(name, labels)] = std::move(read);
+    if (!help.empty()) help_.emplace(name, help);
+  }
+
+  /// Remove every gauge with this name.
+  void remove_gauges(const std::string& name) {
+    std::lock_guard lock(mu_);
+    for (auto it = gauges_.begin(); it != gauges_.end();) {
+      it = it->first.first == name ? gauges_.erase(it) : std::next(it);
+    }
+  }
+
+  /// One gauge reading.
+  struct gauge_sample {
+    std::string name;
+    std::string labels;
+    double value;
+  };
+
+  /// Every gauge read now, sorted by name then labels.
+  std::vector<gauge_sample> gauges() const {
+    std::lock_guard lock(mu_);
+    std::vector<gauge_sample> out;
+    out.reserve(gauges_.size());
+    for (const auto& [key, read] : gauges_) out.push_back({key.first, key.second, read()});
+    return out;
+  }
+
   /// The help text registered for a counter name, or "".
   std::string help(const std::string& name) const {
     std::lock_guard lock(mu_);
@@ -66,6 +104,7 @@ class metrics_registry {
  private:
   mutable std::mutex mu_;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<counter>> counters_;
+  std::map<std::pair<std::string, std::string>, std::function<double()>> gauges_;
   std::map<std::string, std::string> help_;
 };
 

@@ -17,6 +17,7 @@ test_pkgs=(
   sqlite3                         # the SQLite interop tests check databases with the sqlite3 shell
   clang libclang-rt-14-dev
   openjdk-17-jre-headless maven   # deploy/kafka-dev.sh: the Kafka broker of the "kafka" tests
+  chromium                        # the web page test (tests/interop/test_http_web_page.py)
 )
 
 pkgs=("${build_pkgs[@]}")

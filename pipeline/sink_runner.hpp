@@ -94,6 +94,9 @@ class sink_runner {
   /// Whether this runner confirms informs (sink_runner_options::durable).
   bool durable() const noexcept { return options_.durable; }
 
+  /// The most records the queue holds (sink_runner_options::queue_capacity).
+  std::size_t capacity() const noexcept { return options_.queue_capacity; }
+
   /// Records currently queued (not counting a batch being written).
   std::size_t queued() const;
 

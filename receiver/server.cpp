@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -19,6 +20,8 @@
 #include <variant>
 
 #include "core/metrics.hpp"
+#include "http/event_broadcaster.hpp"
+#include "http/http_server.hpp"
 #include "mibs/index/index_file.hpp"
 #include "mibs/resolver/load.hpp"
 #include "pipeline/dispatcher.hpp"
@@ -83,6 +86,50 @@ struct receive_shard {
   std::vector<std::unique_ptr<udp_listener>> listeners;
   std::thread thread;
 };
+
+/// The SQLite database /api/events reads: the top-level sqlite sink, else the first named one.
+std::string store_path(const server_options& options) {
+  if (options.sqlite) return options.sqlite->path;
+  for (const auto& ns : options.sinks) {
+    if (const auto* sq = std::get_if<pipeline::sinks::sqlite_options>(&ns.options)) return sq->path;
+  }
+  return {};
+}
+
+/// Start the HTTP listener (docs/http.md) with queue-depth gauges and readiness over the
+/// pipeline's runners. Throws std::runtime_error when it cannot bind.
+std::unique_ptr<http::http_server> start_http(const http::http_options& ho,
+                                              const server_options& options,
+                                              core::metrics_registry& metrics,
+                                              http::event_broadcaster& stream,
+                                              pipeline::dispatcher& pipe,
+                                              const std::atomic<bool>& listening) {
+  for (const auto& r : pipe.runners()) {
+    metrics.set_gauge("trapsink_sink_queue_depth", fmt::format("sink=\"{}\"", r->name()),
+                      "Records queued for a sink now.",
+                      [rp = r.get()] { return static_cast<double>(rp->queued()); });
+  }
+  http::server_hooks hooks;
+  hooks.ready = [&pipe, &listening] {
+    http::readiness r;
+    if (!listening.load()) r.problems.emplace_back("listeners: stopped (shutting down)");
+    for (const auto& runner : pipe.runners()) {
+      if (runner->queued() >= runner->capacity()) {
+        r.problems.push_back(
+            fmt::format("sink {}: queue full ({} records)", runner->name(), runner->capacity()));
+      }
+    }
+    r.ready = r.problems.empty();
+    return r;
+  };
+  hooks.sqlite_path = [path = store_path(options)] { return path; };
+  auto server = std::make_unique<http::http_server>(ho, metrics, stream, std::move(hooks));
+  server->start();
+  spdlog::info("HTTP API on http://{}/ ({})", server->bound(),
+               ho.token.empty() ? "no token" : "bearer token required");
+  return server;
+}
+
 }  // namespace
 
 int run_server(const server_options& options) {
@@ -163,7 +210,17 @@ int run_server(const server_options& options) {
   }
   pipeline::dispatcher& pipe = *pipe_ptr;
 
-  auto accept = [&pipe](pipeline::record_ptr rec) { return pipe.accept(rec); };
+  // The HTTP stream (/api/events/stream) sees every record the pipeline accepted.
+  std::unique_ptr<http::event_broadcaster> stream;
+  if (options.http) {
+    stream = std::make_unique<http::event_broadcaster>(metrics, 4096,
+                                                       options.http->stream_client_buffer);
+  }
+  auto accept = [&pipe, &stream](pipeline::record_ptr rec) {
+    const bool ok = pipe.accept(rec);
+    if (ok && stream) stream->publish(rec);
+    return ok;
+  };
   // SNMPv3: trapsink's engine identity (boots incremented at every start) and the USM users.
   auto state = snmp::engine::load_engine_state(options.state_dir, options.engine_id);
   snmp::usm::processor::options usm_options;
@@ -276,6 +333,10 @@ int run_server(const server_options& options) {
           options.receive_buffer);
     }
   }
+  std::atomic<bool> listening{true};
+  std::unique_ptr<http::http_server> http_server;
+  if (options.http)
+    http_server = start_http(*options.http, options, metrics, *stream, pipe, listening);
   if (options.communities.any_community) {
     spdlog::info("accepting any community");
   } else {
@@ -330,6 +391,7 @@ int run_server(const server_options& options) {
         sh.io.stop();
       });
     }
+    listening = false;
     ticker.cancel();
     hangup.cancel();
     io.stop();
@@ -359,6 +421,10 @@ int run_server(const server_options& options) {
     sh->io.restart();
     sh->io.poll();
     for (auto& l : sh->listeners) l->close();
+  }
+  if (http_server) {
+    http_server->stop();
+    metrics.remove_gauges("trapsink_sink_queue_depth");
   }
   spdlog::info("stopped; counters: {}", summary_line(metrics));
   return 0;

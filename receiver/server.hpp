@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "http/http_options.hpp"
 #include "pipeline/dispatcher.hpp"
 #include "pipeline/sink_runner.hpp"
 #include "pipeline/sinks/jsonl/jsonl_sink.hpp"
@@ -112,6 +113,9 @@ struct server_options {
   /// The compiled MIB index that names records (docs/mibs.md); empty: the bundled index
   /// (mibs::bundled_index_path()), or none; mib_index_disabled ("none"): no names.
   std::string mib_index;
+  /// The HTTP listener (docs/http.md): metrics, health, the events API and the web page;
+  /// unset: off.
+  std::optional<http::http_options> http;
   /// Localized keys cached per (user, engine ID); the least recently used are evicted.
   std::size_t key_cache_size = 10000;
   /// Remote engines whose boots/time are tracked for replay protection.

@@ -136,6 +136,12 @@ where build_where(const query& q) {
     w.add("seq > ?");
     w.values.emplace_back(*q.after_seq);
   }
+  if (q.before) {
+    w.add("(time < ? OR (time = ? AND seq < ?))");
+    w.values.emplace_back(q.before->time_us);
+    w.values.emplace_back(q.before->time_us);
+    w.values.emplace_back(q.before->seq);
+  }
   if (q.up_to_seq) {
     w.add("seq <= ?");
     w.values.emplace_back(*q.up_to_seq);

@@ -50,6 +50,14 @@ struct query {
   /// seq (inclusive): the window a follower reads (see event_store::last_seq).
   std::optional<std::int64_t> after_seq;
   std::optional<std::int64_t> up_to_seq;
+  /// A position in newest-first order (the last event of a page): the time and seq of an event.
+  struct position {
+    std::int64_t time_us = 0;
+    std::int64_t seq = 0;
+  };
+  /// Only events older than this position in newest-first order (time, then seq): the next
+  /// page after the one that ended there (the HTTP API's cursor).
+  std::optional<position> before;
   /// Most events returned; 0 means no limit.
   std::size_t limit = 100;
 };
