@@ -139,8 +139,10 @@ def run(args):
             perf.send_signal(signal.SIGINT)
             perf.wait()
         recorded = count(args, jsonl, db)
+        with open(f"/proc/{proc.pid}/status") as f:
+            hwm = next((int(l.split()[1]) for l in f if l.startswith("VmHWM:")), 0)
         per_thread = {t: after[t] - before.get(t, 0.0) for t in sorted(after)}
-        return report, recorded, cpu, per_thread, d
+        return report, recorded, cpu, per_thread, d, hwm
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
@@ -173,12 +175,13 @@ def main():
     print(f"# {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, load {load}, "
           f"{args.kind} at {args.rate:,.0f}/s for {args.seconds:g} s, {args.trapsink}")
     for _ in range(args.runs):
-        report, recorded, cpu, per_thread, d = run(args)
+        report, recorded, cpu, per_thread, d, hwm = run(args)
         sent = report["sent"]
         per = cpu / recorded * 1e6 if recorded else float("nan")
         parts = " ".join(f"{t}:{c / max(recorded, 1) * 1e6:.2f}" for t, c in per_thread.items())
         print(f"sent {sent:,} (blast {report['rate']:,.0f}/s) recorded {recorded:,} "
               f"loss {100 * (1 - recorded / sent):.3f}% cpu {cpu:.2f} s = {per:.2f} µs/record; "
+              f"peak RSS {hwm / 1024:.1f} MiB; "
               f"per thread µs/record {parts}" + (f"; kept {d}" if args.keep else ""),
               flush=True)
 
