@@ -215,6 +215,21 @@ void udp_listener::send_replies() {
       continue;
     }
     if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      // The socket's send buffer is full: send the rest one by one as before (Asio's
+      // synchronous send waits until the socket is writable).
+      for (; done < rs.size(); ++done) {
+        boost::system::error_code ec;
+        socket_.send_to(asio::buffer(rs[done].bytes), rs[done].to, 0, ec);
+        if (ec) {
+          stats_.dropped("send_failed");
+          boost::system::error_code ignored;
+          spdlog::warn("cannot acknowledge inform to {}:{}: {}",
+                       rs[done].to.address().to_string(ignored), rs[done].to.port(), ec.message());
+        }
+      }
+      break;
+    }
     // The first unsent reply failed (sendmmsg reports the error of the first message only):
     // count and log it as a single send would, then go on with the next.
     const int err = sent < 0 ? errno : EIO;
