@@ -181,8 +181,10 @@ class naming_memo {
   oid_naming scratch_;
 };
 
-/// trap_name: trap_oid is dotted numeric; parse it without allocating.
-void name_trap(const mibs::resolver& names, pipeline::record& r) {
+/// trap_name: trap_oid is dotted numeric; parse it without allocating. `oid_naming_of(oid)`
+/// gives the name (memoised or not): the resolver's name when a prefix of the OID is named.
+template <typename OidNaming>
+void name_trap(pipeline::record& r, OidNaming&& oid_naming_of) {
   std::array<std::uint32_t, 128> arcs;  // written before read
   std::size_t n = 0;
   std::uint64_t cur = 0;
@@ -211,8 +213,8 @@ void name_trap(const mibs::resolver& names, pipeline::record& r) {
   }
   if (ok && digit && n < arcs.size()) {
     arcs[n++] = static_cast<std::uint32_t>(cur);
-    std::string name;
-    if (names.append_name(std::span(arcs.data(), n), name)) r.trap_name = std::move(name);
+    const oid_naming& on = oid_naming_of(std::span<const std::uint32_t>(arcs.data(), n));
+    if (on.node != nullptr) r.trap_name = std::string(on.text, 0, on.name_size);
   }
 }
 
@@ -271,20 +273,22 @@ void name_varbinds(const mibs::resolver& names, pipeline::record& r, OidNaming&&
 }  // namespace
 
 void name_record(const mibs::resolver& names, pipeline::record& r) {
-  name_trap(names, r);
   oid_naming scratch;
-  name_varbinds(names, r, [&](std::span<const std::uint32_t> oid) -> const oid_naming& {
+  const auto render = [&](std::span<const std::uint32_t> oid) -> const oid_naming& {
     render_oid(names, oid, scratch);
     return scratch;
-  });
+  };
+  name_trap(r, render);
+  name_varbinds(names, r, render);
 }
 
 void name_record(const std::shared_ptr<const mibs::resolver>& names, pipeline::record& r) {
   thread_local naming_memo memo;
-  name_trap(*names, r);
-  name_varbinds(*names, r, [&](std::span<const std::uint32_t> oid) -> const oid_naming& {
+  const auto memoised = [&](std::span<const std::uint32_t> oid) -> const oid_naming& {
     return memo.get(names, oid);
-  });
+  };
+  name_trap(r, memoised);
+  name_varbinds(*names, r, memoised);
 }
 
 }  // namespace trapsink::receiver
