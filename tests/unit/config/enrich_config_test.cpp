@@ -47,7 +47,7 @@ enrich_options:
   EXPECT_EQ(a.origin, at("2:5").substr(0, at("2:5").size() - 2));
   ASSERT_EQ(a.traps.size(), 2u);
   EXPECT_EQ(a.traps[0].text, "IF-MIB::linkDown");
-  EXPECT_EQ(a.traps[0].origin + ": ", at("3:21"));
+  EXPECT_EQ(a.traps[0].origin + ": ", at("3:20"));
   EXPECT_EQ(a.traps[1].text, "1.3.6.1.6.3.1.1.5.4");
   ASSERT_EQ(a.sources.size(), 1u);
   ASSERT_TRUE(a.index_from);
@@ -105,7 +105,7 @@ TEST_F(ConfigTest, EnrichErrorsNameTheirPlace) {
                  at("3:13"), {"unknown key 'trp'", "did you mean 'trap'?"});
   expect_message(
       error("enrich:\n  - get: [1.3.6.1.2.1.1.5.0]\n    match: {sources: [10.0.0.300/8]}\n"),
-      at("3:24"), {"'10.0.0.300/8' is not an address"});
+      at("3:23"), {"'10.0.0.300/8' is not an address"});
   expect_message(error("enrich:\n  - get: [1.3.6.1.2.1.1.5.0]\n    target: {version: 4}\n"),
                  at("3:23"), {"version '4' is not 1, 2c or 3"});
   expect_message(error("enrich:\n  - get: [1.3.6.1.2.1.1.5.0]\n    target: {port: 70000}\n"),
@@ -122,14 +122,14 @@ TEST_F(ConfigTest, EnrichErrorsNameTheirPlace) {
                  at("3:13"), {"auth_protocol needs auth_passphrase"});
   expect_message(error("enrich:\n  - get: [1.3.6.1.2.1.1.5.0]\n    target: {version: 3, user: u, "
                        "auth_protocol: SHA, auth_passphrase: s3cr3t}\n"),
-                 at("3:70"), {"auth_passphrase is shorter than 8 characters"});
+                 at("3:72"), {"auth_passphrase is shorter than 8 characters"});
   EXPECT_EQ(error("enrich:\n  - get: [1.3.6.1.2.1.1.5.0]\n    target: {version: 3, user: u, "
                   "auth_protocol: SHA, auth_passphrase: s3cr3t}\n")
                 .find("s3cr3t"),
             std::string::npos);
   expect_message(error("enrich:\n  - get: [1.3.6.1.2.1.1.5.0]\n    target: {version: 3, user: u, "
                        "level: authPriv}\n"),
-                 at("3:48"), {"level authPriv needs auth_protocol"});
+                 at("3:42"), {"level authPriv needs auth_protocol"});
   expect_message(error("enrich:\n  - get: [1.3.6.1.2.1.1.5.0]\n    timeout: 2m\n"), at("3:14"),
                  {"timeout"});
   expect_message(error("enrich:\n  - get: [1.3.6.1.2.1.1.5.0]\n    retries: 11\n"), at("3:14"),
