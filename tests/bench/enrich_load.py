@@ -98,10 +98,11 @@ def main():
                      *extra], stdout=subprocess.PIPE, text=True)
 
             t0 = time.monotonic()
-            blasts = [blast(plain_rate, "--trap-oid", LINK_UP),
-                      blast(query_rate, "--trap-oid", LINK_DOWN, "--if-index", str(index))]
-            reports = [json.loads(b.communicate()[0]) for b in blasts]
-            sent = [rep["sent"] for rep in reports]
+            # (blast's --rate 0 means flat out: a share of 0 sends nothing instead)
+            blasts = [blast(plain_rate, "--trap-oid", LINK_UP) if plain_rate > 0 else None,
+                      blast(query_rate, "--trap-oid", LINK_DOWN, "--if-index", str(index))
+                      if query_rate > 0 else None]
+            sent = [json.loads(b.communicate()[0])["sent"] if b else 0 for b in blasts]
             # Wait for the records to stop growing (or all to be written).
             last, still = -1, 0
             deadline = time.monotonic() + 120
@@ -138,6 +139,8 @@ def main():
     print(f"sent {sum(sent)} ({sent[0]} linkUp + {sent[1]} linkDown), written {written} "
           f"({plain} without enrichment + {sum(statuses.values())} enriched), lost "
           f"{sum(sent) - written}; kernel UDP receive-buffer drops during the run: {drops}")
+    discarded = sum(v for k, v in counters.items() if k.startswith("trapsink_sink_discarded_total"))
+    print(f"sink queue discards (trapsink_sink_discarded_total): {discarded}")
     print("enrichment status in the records: " +
           ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
     print("trapsink_enrich_records_total: " +
