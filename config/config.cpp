@@ -1826,6 +1826,22 @@ std::string describe(const receiver::server_options& o) {
   }
   out += fmt::format("state_dir: {}\n", o.state_dir.empty() ? "none" : o.state_dir);
   out += fmt::format("mib_index: {}\n", o.mib_index.empty() ? "the bundled index" : o.mib_index);
+  if (!o.enrich.empty()) {
+    std::string names;
+    for (const auto& r : o.enrich) {
+      names += fmt::format("{}{} ({}, port {})", names.empty() ? "" : ", ", r.name,
+                           r.security.version == snmp::message::version::v3   ? "v3"
+                           : r.security.version == snmp::message::version::v1 ? "v1"
+                                                                              : "v2c",
+                           r.port);
+    }
+    out += fmt::format(
+        "enrich: {} rule{}: {}; cache_ttl {}, max_in_flight_per_agent {}, "
+        "max_pending {}\n",
+        o.enrich.size(), o.enrich.size() == 1 ? "" : "s", names,
+        seconds_text(o.enrich_options.cache_ttl), o.enrich_options.max_in_flight_per_agent,
+        o.enrich_options.max_pending);
+  }
   out += fmt::format("key_cache_size: {}, remote_engine_limit: {}\n", o.key_cache_size,
                      o.remote_engine_limit);
   out += fmt::format("users: {}\n", o.users.size());

@@ -124,7 +124,8 @@ class enricher {
 
   /// Wait up to deadline for the pending queries to finish and their records to go on; records
   /// still waiting then go on with status "error" ("shutdown before the answer"). Then the
-  /// thread ends. Later accept() calls deliver at once (no query).
+  /// thread ends. Later accept() calls deliver at once (no query). Call it once the receive
+  /// threads no longer call accept() (a record offered during stop() could miss the flush).
   void stop(std::chrono::milliseconds deadline);
 
   /// Records in the stage now.

@@ -225,6 +225,8 @@ class EnrichConfig(unittest.TestCase):
                        "    target: {version: 3, user: ops, auth_protocol: SHA,\n"
                        "             auth_passphrase: longenough}\n")
         self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("enrich: 1 rule: ifnames (v3, port 161); cache_ttl 300s, "
+                      "max_in_flight_per_agent 4, max_pending 100000\n", r.stdout)
 
     def test_short_passphrase_is_refused_without_showing_it(self):
         r = self.check("listen: [udp:127.0.0.1:0]\n"
