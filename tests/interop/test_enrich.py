@@ -6,6 +6,7 @@ silent port marks its record "timeout" and still delivers it; a trap no rule mat
 enrichment; a second linkDown for the same ifIndex is answered from the cache (the metrics
 count one query); an inform that is enriched is still acknowledged. check-config refuses a rule
 whose name does not resolve, naming FILE:LINE:COL."""
+import json
 import os
 import re
 import shutil
@@ -169,6 +170,29 @@ class Enrich(InteropCase):
         self.assertEqual(enrich("silent", "timeout"), 1, counters)
         self.assertEqual(sum(v for k, v in counters.items()
                              if k.startswith("trapsink_enrich_records_total")), 5, counters)
+
+    def test_durable_inform_is_acknowledged_after_the_enriched_record_is_stored(self):
+        """inform_ack: durable: an enriched inform is acknowledged (confirmed by the durable
+        SQLite sink) and stored with its enrichment. That the acknowledgement waits for the
+        enriched copy is unit_pipeline's Enricher.DurableInformAckWaitsForTheEnrichedCopy."""
+        config = self.config()
+        d = tempfile.mkdtemp(prefix="trapsink-enrich-db-")
+        self.addCleanup(shutil.rmtree, d, ignore_errors=True)
+        config["inform_ack"] = "durable"
+        config["sqlite"] = os.path.join(d, "events.db")
+        with Trapsink(config=config, mib_index=compiled_mib_index()) as ts:
+            self.trap(ts, *self.link(LINK_DOWN), command="snmpinform")
+            rec = ts.wait_records(1, timeout=60)[0]
+            counters = ts.counters()
+        self.assertEqual(rec["pdu"], "inform")
+        self.assertEnriched(rec, "ifnames")
+        self.assertEqual(counters.get('trapsink_durable_informs_total{outcome="confirmed"}'), 1,
+                         counters)
+        # The stored JSON carries the enrichment too.
+        import sqlite3
+        with sqlite3.connect(config["sqlite"]) as db:
+            stored = [json.loads(row[0]) for row in db.execute("SELECT record FROM events")]
+        self.assertEqual([r["enrichment"] for r in stored], [rec["enrichment"]])
 
     def test_shutdown_delivers_records_still_waiting(self):
         """SIGTERM while a query waits on a silent agent: the record is written, marked. The
