@@ -53,6 +53,14 @@ struct blast_flags {
   std::string priv_protocol = "AES";
   std::string priv_passphrase;
   std::string engine_id = "80001f8804747261707369";  // enterprise 8072, text "trapsi"
+  std::string trap_oid = "1.3.6.1.6.3.1.1.5.3";      // linkDown
+  std::uint32_t if_index = 10107;
+};
+
+/// What the messages say: snmpTrapOID.0 (v2c, v3) and the interface index of the varbinds.
+struct trap_shape {
+  snmp::ber::oid trap_oid;
+  std::uint32_t if_index = 10107;
 };
 
 enum class blast_kind { v1_trap, v2c_trap, v2c_inform, v3_trap };
@@ -67,21 +75,27 @@ constexpr std::uint64_t max_messages = 0x7fffffffULL - first_value - 0x10000000U
 
 /// The typical linkDown of the receive-path benchmarks (tests/bench/typical_trap.hpp): after
 /// sysUpTime.0 and snmpTrapOID.0, ifIndex, ifAdminStatus, ifOperStatus, ifDescr, ifAlias,
-/// ifHCInOctets of interface 10107.
-std::vector<msg::varbind> link_down_varbinds(std::uint32_t uptime) {
+/// ifHCInOctets of interface 10107 (--if-index; the snmpTrapOID.0 value: --trap-oid).
+std::vector<msg::varbind> link_down_varbinds(std::uint32_t uptime, const trap_shape& shape) {
   auto oid = [](std::string_view s) { return *snmp::ber::oid::parse(s); };
+  auto column = [&](std::string_view s) {
+    auto o = oid(s);
+    o.push_back(shape.if_index);
+    return o;
+  };
   std::vector<msg::varbind> v;
   v.push_back({oid("1.3.6.1.2.1.1.3.0"), msg::value::timeticks(uptime)});
-  v.push_back({oid("1.3.6.1.6.3.1.1.4.1.0"), msg::value::object_id(oid("1.3.6.1.6.3.1.1.5.3"))});
-  v.push_back({oid("1.3.6.1.2.1.2.2.1.1.10107"), msg::value::integer(10107)});
-  v.push_back({oid("1.3.6.1.2.1.2.2.1.7.10107"), msg::value::integer(1)});
-  v.push_back({oid("1.3.6.1.2.1.2.2.1.8.10107"), msg::value::integer(2)});
-  v.push_back({oid("1.3.6.1.2.1.2.2.1.2.10107"), msg::value::octets("GigabitEthernet1/0/7")});
-  v.push_back({oid("1.3.6.1.2.1.31.1.1.1.18.10107"), msg::value::octets("uplink to core-2")});
+  v.push_back({oid("1.3.6.1.6.3.1.1.4.1.0"), msg::value::object_id(shape.trap_oid)});
+  v.push_back({column("1.3.6.1.2.1.2.2.1.1"),
+               msg::value::integer(static_cast<std::int32_t>(shape.if_index))});
+  v.push_back({column("1.3.6.1.2.1.2.2.1.7"), msg::value::integer(1)});
+  v.push_back({column("1.3.6.1.2.1.2.2.1.8"), msg::value::integer(2)});
+  v.push_back({column("1.3.6.1.2.1.2.2.1.2"), msg::value::octets("GigabitEthernet1/0/7")});
+  v.push_back({column("1.3.6.1.2.1.31.1.1.1.18"), msg::value::octets("uplink to core-2")});
   msg::value hc;
   hc.type = snmp::ber::tag::counter64;
   hc.data = std::uint64_t{98765432109876};
-  v.push_back({oid("1.3.6.1.2.1.31.1.1.1.6.10107"), hc});
+  v.push_back({column("1.3.6.1.2.1.31.1.1.1.6"), hc});
   return v;
 }
 
@@ -111,7 +125,8 @@ struct community_template {
   std::size_t at_b = 0;
 };
 
-community_template make_community_template(blast_kind k, const std::string& community) {
+community_template make_community_template(blast_kind k, const std::string& community,
+                                           const trap_shape& shape) {
   msg::community_message m;
   m.community = community;
   if (k == blast_kind::v1_trap) {
@@ -121,7 +136,7 @@ community_template make_community_template(blast_kind k, const std::string& comm
     t.agent_address = {127, 0, 0, 1};
     t.generic_trap = 2;  // linkDown
     t.time_stamp = marker_b;
-    auto vbs = link_down_varbinds(0);
+    auto vbs = link_down_varbinds(0, shape);
     vbs.erase(vbs.begin(), vbs.begin() + 2);  // no sysUpTime / snmpTrapOID in a v1 Trap-PDU
     vbs[0].val = msg::value::integer(marker_a);
     t.varbinds = std::move(vbs);
@@ -130,7 +145,7 @@ community_template make_community_template(blast_kind k, const std::string& comm
     m.ver = msg::version::v2c;
     m.body = msg::pdu{
         k == blast_kind::v2c_inform ? msg::pdu_type::inform_request : msg::pdu_type::snmpv2_trap,
-        marker_a, 0, 0, link_down_varbinds(marker_b)};
+        marker_a, 0, 0, link_down_varbinds(marker_b, shape)};
   }
   community_template t;
   t.bytes = msg::encode(m);
@@ -149,6 +164,7 @@ struct v3_sender {
   std::uint64_t salt = 0;
   std::int32_t time_base = 0;
   clock_type::time_point t0 = clock_type::now();
+  trap_shape shape;
 
   std::vector<std::byte> encode(std::uint32_t value) {
     msg::v3_header h;
@@ -168,7 +184,7 @@ struct v3_sender {
     msg::scoped_pdu s;
     s.context_engine_id.assign(reinterpret_cast<const char*>(engine_id.data()), engine_id.size());
     s.data = msg::pdu{msg::pdu_type::snmpv2_trap, static_cast<std::int32_t>(value), 0, 0,
-                      link_down_varbinds(value)};
+                      link_down_varbinds(value, shape)};
     return usm::encode_message(h, std::move(p), s, auth ? &*auth : nullptr, priv ? &*priv : nullptr,
                                ++salt);
   }
@@ -345,12 +361,23 @@ int run_blast(const blast_flags& f) {
   if (target.endpoint.port() == 0)
     throw std::invalid_argument("--target: give a port other than 0");
 
+  trap_shape shape;
+  if (auto o = snmp::ber::oid::parse(f.trap_oid); o && o->size() >= 2) {
+    shape.trap_oid = std::move(*o);
+  } else {
+    throw std::invalid_argument("--trap-oid: '" + f.trap_oid + "' is not a dotted OID");
+  }
+  if (k == blast_kind::v1_trap && f.trap_oid != "1.3.6.1.6.3.1.1.5.3") {
+    throw std::invalid_argument("--trap-oid: v1-trap sends a generic linkDown; use v2c or v3");
+  }
+  shape.if_index = f.if_index;
   std::optional<community_template> tmpl;
   std::optional<v3_sender> v3;
   if (k == blast_kind::v3_trap) {
     v3 = make_v3_sender(f);
+    v3->shape = shape;
   } else {
-    tmpl = make_community_template(k, f.community);
+    tmpl = make_community_template(k, f.community, shape);
   }
 
   // The source sockets, connected to the target: each one source port.
@@ -522,6 +549,11 @@ std::function<int()> add_blast_command(CLI::App& app) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
       ->capture_default_str();
   cmd->add_option("--community", f->community, "Community of v1/v2c messages")
+      ->capture_default_str();
+  cmd->add_option("--trap-oid", f->trap_oid, "v2c/v3: the snmpTrapOID.0 value (dotted)")
+      ->capture_default_str();
+  cmd->add_option("--if-index", f->if_index, "The ifIndex of the linkDown's varbinds")
+      ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{2147483647}))
       ->capture_default_str();
   cmd->add_option("--ack-wait", f->ack_wait_s,
                   "Informs: seconds to wait for the last acknowledgements after sending")

@@ -35,13 +35,29 @@ using snmp::usm::security_level;
 using snmp::usm::user_config;
 
 // clang-format off
-constexpr std::array<std::string_view, 25> top_keys{
+constexpr std::array<std::string_view, 27> top_keys{
     "listen", "communities", "any_community", "jsonl", "sqlite", "kafka", "sinks",
     "queue_capacity", "inform_ack", "inform_dedup_window", "shutdown_deadline", "engine_id",
     "state_dir", "key_cache_size", "remote_engine_limit", "users_from", "users", "routes",
     "default_sinks", "dedup", "rate_limit", "mib_index", "receive_shards", "receive_buffer",
-    "http"};
+    "http", "enrich", "enrich_options"};
 // clang-format on
+constexpr std::array<std::string_view, 7> enrich_keys{"name",   "match",   "index_from", "get",
+                                                      "target", "timeout", "retries"};
+constexpr std::array<std::string_view, 2> enrich_match_keys{"trap", "sources"};
+constexpr std::array<std::string_view, 10> enrich_target_keys{"port",
+                                                              "version",
+                                                              "community",
+                                                              "user",
+                                                              "level",
+                                                              "auth_protocol",
+                                                              "auth_passphrase",
+                                                              "priv_protocol",
+                                                              "priv_passphrase",
+                                                              "context"};
+constexpr std::array<std::string_view, 5> enrich_option_keys{"max_in_flight_per_agent",
+                                                             "max_queued_per_agent", "cache_ttl",
+                                                             "max_cache_entries", "max_pending"};
 constexpr std::array<std::string_view, 5> route_keys{"name", "match", "sinks", "drop", "continue"};
 constexpr std::array<std::string_view, 6> match_keys{"source", "version", "community",
                                                      "user",   "trap",    "varbinds"};
@@ -258,6 +274,224 @@ class loader {
       apply_http(e);
     } else if (k == "users") {
       apply_users(e);
+    } else if (k == "enrich") {
+      apply_enrich(e);
+    } else if (k == "enrich_options") {
+      apply_enrich_options(e);
+    }
+  }
+
+  /// `enrich`: a list of rules {name, match, index_from, get, target, timeout, retries}
+  /// (docs/configuration.md "Enrichment"). Names are resolved later, against the MIB index
+  /// (pipeline::compile_enrich_rules); the rule keeps where each was written.
+  void apply_enrich(const entry& e) {
+    if (!e.value.IsSequence()) {
+      fail(mark(e), fmt::format("enrich: expected a list of rules ({{name, match, get, target}}), "
+                                "got {}",
+                                kind_of(e.value)));
+    }
+    o_.enrich.clear();
+    std::size_t n = 0;
+    for (const auto& item : e.value) {
+      ++n;
+      if (!item.IsMap()) {
+        fail(item.Mark().is_null() ? mark(e) : item.Mark(),
+             fmt::format("enrich: each rule is a map {{name, match, get, target}}, not {}",
+                         kind_of(item)));
+      }
+      const auto fields = collect(item, " in an enrich rule", enrich_keys);
+      pipeline::enrich_rule_config r;
+      r.name = fmt::format("enrich{}", n);
+      r.origin = at(item.Mark());
+      if (const entry* f = find(fields, "name")) {
+        r.name = string_value(*f);
+        if (r.name.empty()) fail(mark(*f), "name: an enrich rule's name is not empty");
+      }
+      for (const auto& other : o_.enrich) {
+        if (other.name == r.name) {
+          fail(item.Mark(), fmt::format("enrich: two rules are named '{}' (the first at {}); "
+                                        "names are the rule label of the metrics, keep them "
+                                        "unique",
+                                        r.name, other.origin));
+        }
+      }
+      const std::string who = fmt::format("enrich rule '{}'", r.name);
+      if (const entry* f = find(fields, "match")) {
+        if (!f->value.IsMap()) {
+          fail(mark(*f), fmt::format("{}: match is a map {{trap: [...], sources: [...]}}, not {}",
+                                     who, kind_of(f->value)));
+        }
+        const auto mf = collect(f->value, " in an enrich rule's match", enrich_match_keys);
+        if (const entry* t = find(mf, "trap")) {
+          for (auto& [v, m] : string_list(*t, true, "[IF-MIB::linkDown, IF-MIB::linkUp]")) {
+            r.traps.push_back({v, at(m)});
+          }
+        }
+        if (const entry* src = find(mf, "sources")) r.sources = cidr_list(*src);
+      }
+      if (const entry* f = find(fields, "index_from")) {
+        r.index_from = pipeline::enrich_text{string_value(*f), at(mark(*f))};
+      }
+      const entry* get = find(fields, "get");
+      if (get == nullptr) {
+        fail(item.Mark(), fmt::format("{}: give 'get', the OIDs to ask the agent for (e.g. "
+                                      "[IF-MIB::ifName, IF-MIB::ifDescr, IF-MIB::ifAlias])",
+                                      who));
+      }
+      for (auto& [v, m] : string_list(*get, true, "[IF-MIB::ifName, IF-MIB::ifDescr]")) {
+        r.get.push_back({v, at(m)});
+      }
+      if (r.get.empty()) fail(mark(*get), fmt::format("{}: get lists no OID", who));
+      if (r.get.size() > 64) {
+        fail(mark(*get),
+             fmt::format("{}: get lists {} OIDs; at most 64 (one GET request)", who, r.get.size()));
+      }
+      if (const entry* f = find(fields, "target")) enrich_target(*f, who, r);
+      if (const entry* f = find(fields, "timeout")) {
+        r.timeout = bounded_duration(*f, std::chrono::seconds(60), "60s");
+        if (r.timeout.count() < 1) fail(mark(*f), fmt::format("{}: timeout must be > 0", who));
+      }
+      if (const entry* f = find(fields, "retries")) {
+        r.retries = static_cast<int>(integer_value(*f, 0, 10));
+      }
+      o_.enrich.push_back(std::move(r));
+    }
+  }
+
+  /// An enrich rule's `target`: port and credentials, as the cmdgen options (-v -c -u -l -a -A
+  /// -x -X -n).
+  void enrich_target(const entry& e, const std::string& who, pipeline::enrich_rule_config& r) {
+    if (!e.value.IsMap()) {
+      fail(mark(e), fmt::format("{}: target is a map {{port: 161, version: 2c, community: "
+                                "public}}, not {}",
+                                who, kind_of(e.value)));
+    }
+    const auto fields = collect(e.value, " in an enrich rule's target", enrich_target_keys);
+    auto& sec = r.security;
+    if (const entry* f = find(fields, "port")) {
+      r.port = static_cast<std::uint16_t>(integer_value(*f, 1, 65535));
+    }
+    if (const entry* f = find(fields, "version")) {
+      const std::string v = string_value(*f);
+      if (v == "1") {
+        sec.version = snmp::message::version::v1;
+      } else if (v == "2c") {
+        sec.version = snmp::message::version::v2c;
+      } else if (v == "3") {
+        sec.version = snmp::message::version::v3;
+      } else {
+        fail(mark(*f), fmt::format("{}: version '{}' is not 1, 2c or 3", who, v));
+      }
+    }
+    const bool v3 = sec.version == snmp::message::version::v3;
+    if (const entry* f = find(fields, "community")) {
+      if (v3)
+        fail(mark(*f), fmt::format("{}: community is for versions 1 and 2c; v3 uses user", who));
+      sec.community = string_value(*f);
+    }
+    for (auto key : {"user", "level", "auth_protocol", "auth_passphrase", "priv_protocol",
+                     "priv_passphrase", "context"}) {
+      if (const entry* f = find(fields, key); f != nullptr && !v3) {
+        fail(mark(*f), fmt::format("{}: {} is for version 3 (add 'version: 3')", who, key));
+      }
+    }
+    if (!v3) return;
+    const entry* user = find(fields, "user");
+    if (user == nullptr) fail(mark(e), fmt::format("{}: version 3 needs 'user'", who));
+    sec.user = string_value(*user);
+    if (sec.user.empty() || sec.user.size() > 32) {
+      fail(mark(*user), fmt::format("{}: a user name is 1 to 32 octets", who));
+    }
+    if (const entry* f = find(fields, "auth_protocol")) {
+      const std::string s = string_value(*f);
+      auto p = snmp::usm::parse_auth_protocol(s);
+      if (!p) {
+        fail(mark(*f), fmt::format("{}: auth_protocol '{}' is not known; use one of {}", who, s,
+                                   detail::auth_protocol_names()));
+      }
+      sec.auth = *p;
+    }
+    if (const entry* f = find(fields, "priv_protocol")) {
+      const std::string s = string_value(*f);
+      auto p = snmp::usm::parse_priv_protocol(s);
+      if (!p) {
+        fail(mark(*f), fmt::format("{}: priv_protocol '{}' is not known; use one of {}", who, s,
+                                   detail::priv_protocol_names()));
+      }
+      sec.priv = *p;
+    }
+    auto passphrase = [&](const char* key, bool needed) {
+      const entry* f = find(fields, key);
+      if (f == nullptr) {
+        if (needed) {
+          fail(mark(e), fmt::format("{}: {} needs {} (at least {} characters)", who,
+                                    std::string_view(key).starts_with("auth") ? "auth_protocol"
+                                                                              : "priv_protocol",
+                                    key, detail::min_passphrase_length));
+        }
+        return std::string();
+      }
+      if (!needed) {
+        fail(mark(*f), fmt::format("{}: {} is given without its protocol", who, key));
+      }
+      if (!f->value.IsScalar()) fail(mark(*f), fmt::format("{}: {} is a string", who, key));
+      std::string v = f->value.Scalar();
+      if (v.size() < detail::min_passphrase_length) {
+        fail(mark(*f), fmt::format("{}: {} is shorter than {} characters", who, key,
+                                   detail::min_passphrase_length));
+      }
+      return v;
+    };
+    sec.auth_passphrase = passphrase("auth_passphrase", sec.auth != auth_protocol::none);
+    sec.priv_passphrase = passphrase("priv_passphrase", sec.priv != priv_protocol::none);
+    if (sec.priv != priv_protocol::none && sec.auth == auth_protocol::none) {
+      fail(mark(e), fmt::format("{}: priv_protocol needs auth_protocol too (USM has no privacy "
+                                "without authentication)",
+                                who));
+    }
+    sec.level = sec.priv != priv_protocol::none   ? security_level::auth_priv
+                : sec.auth != auth_protocol::none ? security_level::auth_no_priv
+                                                  : security_level::no_auth_no_priv;
+    if (const entry* f = find(fields, "level")) {
+      const std::string s = string_value(*f);
+      auto l = snmp::usm::parse_security_level(s);
+      if (!l) {
+        fail(mark(*f), fmt::format("{}: level '{}' is not one of noAuthNoPriv, authNoPriv, "
+                                   "authPriv",
+                                   who, s));
+      }
+      if (*l > sec.level) {
+        fail(mark(*f), fmt::format("{}: level {} needs {}", who, snmp::usm::name(*l),
+                                   sec.auth == auth_protocol::none ? "auth_protocol and "
+                                                                     "auth_passphrase"
+                                                                   : "priv_protocol and "
+                                                                     "priv_passphrase"));
+      }
+      sec.level = *l;
+    }
+    if (const entry* f = find(fields, "context")) sec.context = string_value(*f);
+  }
+
+  /// `enrich_options`: the enrichment stage's limits.
+  void apply_enrich_options(const entry& e) {
+    if (!e.value.IsMap()) {
+      fail(mark(e), fmt::format("enrich_options: a map {{max_in_flight_per_agent: 4, cache_ttl: "
+                                "5m, ...}}, not {}",
+                                kind_of(e.value)));
+    }
+    auto& x = o_.enrich_options;
+    for (const auto& f : collect(e.value, " in enrich_options", enrich_option_keys)) {
+      if (f.key == "max_in_flight_per_agent") {
+        x.max_in_flight_per_agent = static_cast<std::size_t>(integer_value(f, 1, 1000));
+      } else if (f.key == "max_queued_per_agent") {
+        x.max_queued_per_agent = static_cast<std::size_t>(integer_value(f, 0, 10000000));
+      } else if (f.key == "cache_ttl") {
+        x.cache_ttl = duration_value(f);
+      } else if (f.key == "max_cache_entries") {
+        x.max_cache_entries = static_cast<std::size_t>(integer_value(f, 1, 100000000));
+      } else if (f.key == "max_pending") {
+        x.max_pending = static_cast<std::size_t>(integer_value(f, 1, 100000000));
+      }
     }
   }
 
@@ -1592,6 +1826,22 @@ std::string describe(const receiver::server_options& o) {
   }
   out += fmt::format("state_dir: {}\n", o.state_dir.empty() ? "none" : o.state_dir);
   out += fmt::format("mib_index: {}\n", o.mib_index.empty() ? "the bundled index" : o.mib_index);
+  if (!o.enrich.empty()) {
+    std::string names;
+    for (const auto& r : o.enrich) {
+      names += fmt::format("{}{} ({}, port {})", names.empty() ? "" : ", ", r.name,
+                           r.security.version == snmp::message::version::v3   ? "v3"
+                           : r.security.version == snmp::message::version::v1 ? "v1"
+                                                                              : "v2c",
+                           r.port);
+    }
+    out += fmt::format(
+        "enrich: {} rule{}: {}; cache_ttl {}, max_in_flight_per_agent {}, "
+        "max_pending {}\n",
+        o.enrich.size(), o.enrich.size() == 1 ? "" : "s", names,
+        seconds_text(o.enrich_options.cache_ttl), o.enrich_options.max_in_flight_per_agent,
+        o.enrich_options.max_pending);
+  }
   out += fmt::format("key_cache_size: {}, remote_engine_limit: {}\n", o.key_cache_size,
                      o.remote_engine_limit);
   out += fmt::format("users: {}\n", o.users.size());

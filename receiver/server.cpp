@@ -130,7 +130,55 @@ std::unique_ptr<http::http_server> start_http(const http::http_options& ho,
   return server;
 }
 
+/// The enrichment stage: the rules' names resolved with the loaded MIBs (numeric OIDs without),
+/// answers named like the record's own varbinds.
+std::unique_ptr<pipeline::enricher> make_enricher(const server_options& options,
+                                                  const resolver_slot& names,
+                                                  core::metrics_registry& metrics,
+                                                  std::function<bool(pipeline::record_ptr)> next) {
+  std::vector<pipeline::enrich_rule> rules;
+  try {
+    rules = pipeline::compile_enrich_rules(options.enrich, enrich_resolver(names.load()));
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(e.what());
+  }
+  auto name = [&names](pipeline::record& r) {
+    auto res = names.load();
+    if (!res || !r.enrichment) return;
+    pipeline::record answers;  // name_record names a record's varbinds: lend it the answers
+    answers.varbinds = std::move(r.enrichment->varbinds);
+    name_record(*res, answers);
+    r.enrichment->varbinds = std::move(answers.varbinds);
+    r.enrichment->names = std::move(answers.names);
+  };
+  for (const auto& r : rules) {
+    spdlog::info(
+        "enrich rule {}: {} trap OID{}, {} OID{} asked on port {} (timeout {}ms, {} "
+        "retr{})",
+        r.name, r.traps.empty() ? std::string("any") : std::to_string(r.traps.size()),
+        r.traps.size() == 1 ? "" : "s", r.get.size(), r.get.size() == 1 ? "" : "s", r.port,
+        r.timeout.count(), r.retries, r.retries == 1 ? "y" : "ies");
+  }
+  return std::make_unique<pipeline::enricher>(options.enrich_options, std::move(rules),
+                                              std::move(next), name, metrics);
+}
+
 }  // namespace
+
+pipeline::enrich_resolve_fn enrich_resolver(std::shared_ptr<const mibs::resolver> names) {
+  return [names](std::string_view text, std::string& why) -> std::optional<snmp::ber::oid> {
+    std::string_view t = text;
+    if (!t.empty() && t.front() == '.') t.remove_prefix(1);
+    if (auto id = snmp::ber::oid::parse(t)) return id;
+    if (!names) {
+      why = "no MIB index is loaded to resolve names";
+      return std::nullopt;
+    }
+    auto arcs = names->parse(text, &why);
+    if (!arcs) return std::nullopt;
+    return snmp::ber::oid(std::move(*arcs));
+  };
+}
 
 int run_server(const server_options& options) {
   core::metrics_registry metrics;
@@ -283,11 +331,19 @@ int run_server(const server_options& options) {
         "numeric OIDs only");
   }
 
+  // Enrichment (docs/configuration.md "Enrichment"): between the receiver and the dispatcher.
+  std::unique_ptr<pipeline::enricher> enrich;
+  if (!options.enrich.empty()) enrich = make_enricher(options, names, metrics, accept);
+  std::function<bool(pipeline::record_ptr)> to_pipeline = accept;
+  if (enrich) {
+    to_pipeline = [&enrich](pipeline::record_ptr rec) { return enrich->accept(rec); };
+  }
+
   notification_receiver::options receiver_options;
   receiver_options.names = &names;
   receiver_options.inform_dedup_window = options.inform_dedup_window;
   receiver_options.durable_ack = options.inform_ack == inform_ack_mode::durable;
-  notification_receiver receiver(metrics, accept, receiver_options, usm.get());
+  notification_receiver receiver(metrics, to_pipeline, receiver_options, usm.get());
   {
     std::string durable;
     for (const auto& r : pipe.runners()) {
@@ -416,6 +472,8 @@ int run_server(const server_options& options) {
   // Staged shutdown: nothing is received any more; write out what is queued, then flush; send
   // the acknowledgements confirmed meanwhile (posted to the shards by the runners); count the
   // kernel's last drops and close the sockets.
+  // Records waiting for an agent's answer go on (marked when they must) before the sinks stop.
+  if (enrich) enrich->stop(options.shutdown_deadline);
   pipe.stop(options.shutdown_deadline);
   for (auto& sh : shards) {
     sh->io.restart();

@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "http/http_options.hpp"
+#include "mibs/resolver/resolver.hpp"
 #include "pipeline/dispatcher.hpp"
 #include "pipeline/sink_runner.hpp"
 #include "pipeline/sinks/jsonl/jsonl_sink.hpp"
 #include "pipeline/sinks/kafka/kafka_sink.hpp"
 #include "pipeline/sinks/sqlite/sqlite_sink.hpp"
+#include "pipeline/stages/enrich.hpp"
 #include "receiver/listen_address.hpp"
 #include "receiver/notification_receiver.hpp"
 #include "snmp/usm/user.hpp"
@@ -89,6 +91,10 @@ struct server_options {
   inform_ack_mode inform_ack = inform_ack_mode::accepted;
   /// Routes, default sinks, dedup and rate limiting (docs/configuration.md).
   pipeline::dispatcher_options pipeline;
+  /// Enrichment rules (`enrich`, docs/configuration.md); empty: no enrichment stage.
+  std::vector<pipeline::enrich_rule_config> enrich;
+  /// The enrichment stage's limits (`enrich_options`).
+  pipeline::enrich_options enrich_options;
   /// Capacity of each sink's queue (records), unless its sink_settings set one.
   std::size_t queue_capacity = 65536;
   std::chrono::milliseconds inform_dedup_window{std::chrono::seconds(60)};
@@ -141,6 +147,10 @@ server_options default_server_options();
 /// The number of receive shards for a configured receive_shards: itself, or for 0 the number
 /// of cores (at least 1).
 std::size_t effective_receive_shards(std::size_t configured) noexcept;
+
+/// How enrich rules' names become OIDs: dotted OIDs as they are, names through the MIB index
+/// (names may be null: numeric OIDs only). For pipeline::compile_enrich_rules.
+pipeline::enrich_resolve_fn enrich_resolver(std::shared_ptr<const mibs::resolver> names);
 
 /// Run until SIGINT or SIGTERM: stop listening, drain and flush the sinks, log a counter
 /// summary. SIGHUP reopens the JSON-lines files (after logrotate moved them) and reloads the MIB

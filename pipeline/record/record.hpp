@@ -79,6 +79,19 @@ struct record_names {
   }
 };
 
+/// What the enrichment stage added (docs/record.md, "enrichment"): the answers of the sending
+/// agent to the follow-up GET of the rule that matched.
+struct record_enrichment {
+  std::string rule;    ///< the enrich rule's name
+  std::string status;  ///< "ok" | "partial" | "timeout" | "error" | "overloaded"
+  std::string error;   ///< why, when status is not "ok"; empty otherwise
+  /// The agent's answer, one per OID asked, in order (exception values such as noSuchInstance
+  /// included; status "partial" when some are); empty unless ok or partial.
+  std::vector<snmp::message::varbind> varbinds;
+  /// The MIB resolver's names for varbinds (as record::names).
+  std::optional<record_names> names;
+};
+
 /// One received notification.
 struct record {
   std::string id;                              ///< unique, time-sortable
@@ -100,6 +113,8 @@ struct record {
   std::optional<record_names> names;
   /// Only on summary records emitted by the dedup and rate-limit stages.
   std::optional<record_summary> summary;
+  /// Set by the enrichment stage when an enrich rule matched (docs/record.md).
+  std::optional<record_enrichment> enrichment;
   /// Informs under inform_ack: durable only: what the durable sinks confirm (delivery_ack.hpp).
   /// Not part of the record's contents: never serialised, not copied into summaries.
   std::shared_ptr<delivery_ack> ack;

@@ -238,6 +238,15 @@ void append_json(const record& r, std::string& out) {
     m.key("last").time(r.summary->last);
     m.close();
   }
+  if (r.enrichment) {
+    const auto& en = *r.enrichment;
+    json::object_writer m(o.key("enrichment"));
+    m.string("rule", en.rule);
+    m.string("status", en.status);
+    if (!en.error.empty()) m.string("error", en.error);
+    write_varbinds(en.varbinds, m.key("varbinds"), en.names ? &*en.names : nullptr);
+    m.close();
+  }
   o.close();
 }
 
