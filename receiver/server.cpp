@@ -413,6 +413,7 @@ int run_server(const server_options& options, options_source reload) {
   if (!options.pid_file.empty()) {
     std::error_code ec;
     std::filesystem::remove(options.pid_file, ec);
+    std::filesystem::remove(reload_status_path(options.pid_file), ec);
   }
   spdlog::info("stopped; counters: {}", summary_line(metrics));
   return 0;

@@ -86,9 +86,11 @@ TEST(DispatcherReload, GenerationsSwapUnderLoadWithoutLosingARecord) {
   // Add and remove a second sink again and again while the producers run.
   std::uint64_t extra_total = 0;
   std::vector<collecting_sink*> extras;
+  std::vector<std::shared_ptr<sink_runner>> keep_alive;  // so the sinks can be inspected after
   for (int round = 0; round < 20; ++round) {
     auto extra = runner(m, "extra" + std::to_string(round), &extra_sink);
     extras.push_back(extra_sink);
+    keep_alive.push_back(extra);
     d.reconfigure({main_runner, extra}, {}, 10s);
     // Until the new generation carried some records (the producers may be slow to start).
     for (int i = 0; i < 2000 && m.get("trapsink_sink_received_total",
