@@ -245,6 +245,21 @@ void reload_controller::apply(server_options next) {
       ++kept;
       continue;
     }
+    // Two Kafka sinks must not share a spool directory: the running one keeps using it until
+    // it has written out its queue.
+    if (const auto* ko = std::get_if<pipeline::sinks::kafka_options>(&ns.options);
+        ko != nullptr && !ko->spool_dir.empty()) {
+      for (const auto& s : sinks_) {
+        const auto* old = std::get_if<pipeline::sinks::kafka_options>(&s.config.options);
+        if (old != nullptr && old->spool_dir == ko->spool_dir) {
+          throw std::runtime_error(fmt::format(
+              "sink {}: changed, but its spool directory '{}' stays in use by the running sink "
+              "{} until that one stops; restart to apply (or give the new sink another "
+              "spool_dir)",
+              ns.name, ko->spool_dir, s.config.name));
+        }
+      }
+    }
     try {
       sinks.push_back(start_sink(ns, next.queue_capacity, *t_.metrics));
       ++started;

@@ -318,6 +318,22 @@ class ReloadCommand(InteropCase):
         self.assertEqual(recs[1]["trap_oid"], LINK_DOWN)
         self.assertEqual(recs[1]["community"], "other")
 
+    def test_changed_kafka_sink_keeping_its_spool_is_refused(self):
+        d = tempfile.mkdtemp(prefix="trapsink-reload-kafka-")
+        self.addCleanup(shutil.rmtree, d, True)
+        pid_file = os.path.join(d, "serve.pid")
+        spool = os.path.join(d, "spool")
+        # No broker listens on port 1: the sink spools; what matters here is its spool directory.
+        sink = {"name": "k", "type": "kafka", "brokers": "127.0.0.1:1", "spool_dir": spool}
+        ts = Trapsink(config={"pid_file": pid_file, "sinks": [sink]})
+        self.addCleanup(ts.close)
+        with open(ts.config_path, "w") as f:
+            json.dump({"pid_file": pid_file, "sinks": [dict(sink, topic="other")]}, f)
+        r = subprocess.run([TRAPSINK_BIN, "reload", "--pid-file", pid_file, "--timeout", "60"],
+                           capture_output=True, text=True, timeout=90)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr + ts.log())
+        self.assertIn(f"spool directory '{spool}' stays in use by the running sink k", r.stderr)
+
 
 class ReloadHttp(InteropCase):
     def test_queue_gauges_and_readiness_follow_the_sinks(self):
