@@ -14,6 +14,7 @@
 #include "cli/mib_command.hpp"
 #include "cli/notify_command.hpp"
 #include "cli/query_command.hpp"
+#include "cli/reload_command.hpp"
 #include "cli/serve_command.hpp"
 
 namespace {
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   auto cmdgen = trapsink::cli::add_cmdgen_commands(app);
   auto notify = trapsink::cli::add_notify_commands(app);
   auto mib = trapsink::cli::add_mib_command(app);
+  auto reload = trapsink::cli::add_reload_command(app);
 
   try {
     app.parse(argc, argv);
@@ -65,6 +67,7 @@ int main(int argc, char** argv) {
     if (auto rc = cmdgen()) return *rc;
     if (auto rc = notify()) return *rc;
     if (app.got_subcommand("mib")) return mib();
+    if (app.got_subcommand("reload")) return reload();
   } catch (const std::invalid_argument& e) {
     std::cerr << "trapsink: " << e.what() << '\n';
     return 2;

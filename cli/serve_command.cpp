@@ -87,6 +87,11 @@ std::shared_ptr<server_flags> add_server_flags(CLI::App& cmd) {
                                "at ADDR:PORT (e.g. 127.0.0.1:8162; docs/http.md); a non-loopback "
                                "address needs a token (http.token_file in --config)")
                     ->type_name("ADDR");
+  f->pid_file_opt =
+      cmd.add_option("--pid-file", f->pid_file,
+                     "Write the process ID to FILE, and the outcome of each configuration "
+                     "reload to FILE.reload, for 'trapsink reload' (default: none)")
+          ->type_name("FILE");
   return f;
 }
 
@@ -155,6 +160,7 @@ receiver::server_options resolve_server_options(const server_flags& f) {
   }
   if (f.state_dir_opt->count() > 0) o.state_dir = f.state_dir;
   if (f.mib_index_opt->count() > 0) o.mib_index = f.mib_index;
+  if (f.pid_file_opt->count() > 0) o.pid_file = f.pid_file;
   if (f.http_opt->count() > 0) {
     // Keeps the file's token and limits; only the address changes.
     if (!o.http) o.http.emplace();
@@ -182,7 +188,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
       std::cerr << "trapsink: " << e.what() << '\n';
       return 2;
     }
-    return receiver::run_server(o);
+    // A reload (SIGHUP) reads the configuration again the same way: the file, then the same
+    // flags on top (they keep precedence), then the same validation.
+    return receiver::run_server(o, [flags] { return resolve_server_options(*flags); });
   };
 }
 

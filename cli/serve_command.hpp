@@ -32,6 +32,7 @@ struct server_flags {
   std::string state_dir;
   std::string mib_index;
   std::string http;
+  std::string pid_file;
 
   // The options, to tell which were given.
   CLI::Option* config_opt = nullptr;
@@ -45,6 +46,7 @@ struct server_flags {
   CLI::Option* receive_buffer_opt = nullptr;
   CLI::Option* dedup_window_opt = nullptr;
   CLI::Option* engine_id_opt = nullptr;
+  CLI::Option* pid_file_opt = nullptr;
   CLI::Option* state_dir_opt = nullptr;
   CLI::Option* mib_index_opt = nullptr;
   CLI::Option* http_opt = nullptr;

@@ -35,12 +35,12 @@ using snmp::usm::security_level;
 using snmp::usm::user_config;
 
 // clang-format off
-constexpr std::array<std::string_view, 27> top_keys{
+constexpr std::array<std::string_view, 28> top_keys{
     "listen", "communities", "any_community", "jsonl", "sqlite", "kafka", "sinks",
     "queue_capacity", "inform_ack", "inform_dedup_window", "shutdown_deadline", "engine_id",
     "state_dir", "key_cache_size", "remote_engine_limit", "users_from", "users", "routes",
     "default_sinks", "dedup", "rate_limit", "mib_index", "receive_shards", "receive_buffer",
-    "http", "enrich", "enrich_options"};
+    "http", "enrich", "enrich_options", "pid_file"};
 // clang-format on
 constexpr std::array<std::string_view, 7> enrich_keys{"name",   "match",   "index_from", "get",
                                                       "target", "timeout", "retries"};
@@ -259,6 +259,9 @@ class loader {
       }
     } else if (k == "state_dir") {
       o_.state_dir = string_value(e);
+    } else if (k == "pid_file") {
+      o_.pid_file = string_value(e);
+      if (o_.pid_file.empty()) fail(mark(e), "pid_file: give a path, or leave the key out");
     } else if (k == "mib_index") {
       o_.mib_index = string_value(e);
       if (o_.mib_index.empty()) fail(mark(e), "mib_index: give the path of a compiled index file");

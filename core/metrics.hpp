@@ -70,6 +70,12 @@ class metrics_registry {
     if (!help.empty()) help_.emplace(name, help);
   }
 
+  /// Remove the gauge with this name and labels, if there is one.
+  void remove_gauge(const std::string& name, const std::string& labels) {
+    std::lock_guard lock(mu_);
+    gauges_.erase(std::make_pair(name, labels));
+  }
+
   /// Remove every gauge with this name.
   void remove_gauges(const std::string& name) {
     std::lock_guard lock(mu_);

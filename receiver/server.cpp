@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -29,6 +31,7 @@
 #include "pipeline/sinks/jsonl/jsonl_sink.hpp"
 #include "pipeline/sinks/kafka/kafka_sink.hpp"
 #include "pipeline/sinks/sqlite/sqlite_sink.hpp"
+#include "receiver/reload.hpp"
 #include "receiver/statistics.hpp"
 #include "receiver/udp_listener.hpp"
 #include "snmp/engine/local_engine.hpp"
@@ -96,19 +99,15 @@ std::string store_path(const server_options& options) {
   return {};
 }
 
-/// Start the HTTP listener (docs/http.md) with queue-depth gauges and readiness over the
-/// pipeline's runners. Throws std::runtime_error when it cannot bind.
+/// Start the HTTP listener (docs/http.md) with readiness over the pipeline's runners. Throws
+/// std::runtime_error when it cannot bind.
 std::unique_ptr<http::http_server> start_http(const http::http_options& ho,
                                               const server_options& options,
                                               core::metrics_registry& metrics,
                                               http::event_broadcaster& stream,
                                               pipeline::dispatcher& pipe,
                                               const std::atomic<bool>& listening) {
-  for (const auto& r : pipe.runners()) {
-    metrics.set_gauge("trapsink_sink_queue_depth", fmt::format("sink=\"{}\"", r->name()),
-                      "Records queued for a sink now.",
-                      [rp = r.get()] { return static_cast<double>(rp->queued()); });
-  }
+  // The queue-depth gauges are the reload_controller's: the set of sinks changes on reload.
   http::server_hooks hooks;
   hooks.ready = [&pipe, &listening] {
     http::readiness r;
@@ -163,6 +162,23 @@ std::unique_ptr<pipeline::enricher> make_enricher(const server_options& options,
                                               std::move(next), name, metrics);
 }
 
+/// The MIB index a configuration names: its mib_index, else the bundled index; none for
+/// mib_index: none.
+std::optional<std::filesystem::path> mib_index_path(const server_options& options) {
+  if (options.mib_index == mib_index_disabled) return std::nullopt;
+  if (!options.mib_index.empty()) return std::filesystem::path(options.mib_index);
+  return mibs::bundled_index_path();
+}
+
+/// Write the process ID (for `trapsink reload` and init systems). Throws std::runtime_error.
+void write_pid_file(const std::string& path) {
+  if (path.empty()) return;
+  std::ofstream f(path, std::ios::trunc);
+  f << ::getpid() << '\n';
+  f.flush();
+  if (!f) throw std::runtime_error("cannot write the pid file '" + path + "'");
+}
+
 }  // namespace
 
 pipeline::enrich_resolve_fn enrich_resolver(std::shared_ptr<const mibs::resolver> names) {
@@ -180,77 +196,23 @@ pipeline::enrich_resolve_fn enrich_resolver(std::shared_ptr<const mibs::resolver
   };
 }
 
-int run_server(const server_options& options) {
+int run_server(const server_options& options, options_source reload) {
   core::metrics_registry metrics;
 
   // Sinks first: a sink that cannot start (unwritable file) fails before we listen.
-  std::vector<std::unique_ptr<pipeline::sink_runner>> runners;
-  auto add_runner = [&](std::unique_ptr<pipeline::sink> s, const sink_settings& settings,
-                        std::string instance) {
-    auto r = make_runner_options(settings, options.queue_capacity);
-    r.instance = std::move(instance);
-    spdlog::info("sink {}: queue_capacity {}, overflow {}{}{}", r.instance, r.queue_capacity,
-                 name(r.overflow),
-                 r.overflow == pipeline::sink_runner_options::overflow_policy::block
-                     ? fmt::format(" (block_timeout {}ms)", r.block_timeout.count())
-                     : std::string(),
-                 settings.durable ? ", durable" : "");
-    runners.push_back(std::make_unique<pipeline::sink_runner>(std::move(s), metrics, r));
-  };
-  // The JSON-lines sinks writing files, for SIGHUP; owned by their runners, which the
-  // dispatcher keeps until run_server returns.
-  std::vector<pipeline::sinks::jsonl_sink*> jsonl_files;
-  // The runner name of a sink: the top-level ones are named after their type.
-  auto add_jsonl = [&](const pipeline::sinks::jsonl_options& jo, const sink_settings& settings,
-                       const std::string& instance) {
-    auto sink = std::make_unique<pipeline::sinks::jsonl_sink>(jo);
-    if (jo.path != "-") jsonl_files.push_back(sink.get());
-    add_runner(std::move(sink), settings, instance);
-    if (jo.path != "-") {
-      spdlog::info("sink {}: writing JSON lines to '{}' ({})", instance, jo.path,
-                   pipeline::sinks::describe_file_options(jo));
-    }
-  };
-  auto add_sqlite = [&](const pipeline::sinks::sqlite_options& sq, const sink_settings& settings,
-                        const std::string& instance) {
-    add_runner(std::make_unique<pipeline::sinks::sqlite_sink>(sq), settings, instance);
-    spdlog::info("sink {}: storing records in SQLite database '{}' (synchronous={}; retention: {})",
-                 instance, sq.path, pipeline::sinks::name(sq.synchronous),
-                 pipeline::sinks::describe_retention(sq));
-  };
-  auto add_kafka = [&](const pipeline::sinks::kafka_options& ko, const sink_settings& settings,
-                       const std::string& instance) {
-    // The Kafka sink's own counters (trapsink_kafka_*_total) carry the instance name too.
-    add_runner(std::make_unique<pipeline::sinks::kafka_sink>(ko, &metrics, instance), settings,
-               instance);
-    spdlog::info("sink {}: forwarding records to Kafka at {} (topic {}, key {}{})", instance,
-                 ko.brokers, ko.topic, ko.key,
-                 ko.spool_dir.empty() ? "" : ", spool " + ko.spool_dir);
-  };
-  if (options.jsonl) add_jsonl(*options.jsonl, options.jsonl_settings, "jsonl");
-  if (options.sqlite) add_sqlite(*options.sqlite, options.sqlite_settings, "sqlite");
-  if (options.kafka) add_kafka(*options.kafka, options.kafka_settings, "kafka");
-  for (const auto& ns : options.sinks) {
-    std::visit(
-        [&](const auto& o) {
-          using T = std::decay_t<decltype(o)>;
-          if constexpr (std::is_same_v<T, pipeline::sinks::jsonl_options>) {
-            add_jsonl(o, ns.settings, ns.name);
-          } else if constexpr (std::is_same_v<T, pipeline::sinks::sqlite_options>) {
-            add_sqlite(o, ns.settings, ns.name);
-          } else {
-            add_kafka(o, ns.settings, ns.name);
-          }
-        },
-        ns.options);
+  std::vector<running_sink> sinks;
+  for (const auto& ns : configured_sinks(options)) {
+    sinks.push_back(start_sink(ns, options.queue_capacity, metrics));
   }
-  if (runners.empty()) {
+  if (sinks.empty()) {
     throw std::runtime_error(
         "no output: JSON lines are off (--jsonl none) and neither a SQLite "
         "database (--sqlite FILE) nor Kafka (--kafka-brokers) is given");
   }
   std::unique_ptr<pipeline::dispatcher> pipe_ptr;
   try {
+    std::vector<std::shared_ptr<pipeline::sink_runner>> runners;
+    for (const auto& rs : sinks) runners.push_back(rs.runner);
     pipe_ptr =
         std::make_unique<pipeline::dispatcher>(std::move(runners), options.pipeline, metrics);
   } catch (const std::invalid_argument& e) {
@@ -297,14 +259,7 @@ int run_server(const server_options& options) {
 
   // MIBs: the configured index, else the bundled one, else none (records stay numeric).
   resolver_slot names;
-  std::optional<std::filesystem::path> mib_index;
-  if (options.mib_index == mib_index_disabled) {
-    // no names
-  } else if (!options.mib_index.empty()) {
-    mib_index = options.mib_index;
-  } else {
-    mib_index = mibs::bundled_index_path();
-  }
+  std::optional<std::filesystem::path> mib_index = mib_index_path(options);
   auto load_names = [&](std::string_view why) {
     const auto started = std::chrono::steady_clock::now();
     auto r = mibs::load_resolver(*mib_index);
@@ -331,6 +286,10 @@ int run_server(const server_options& options) {
         "numeric OIDs only");
   }
 
+  notification_receiver::options receiver_options;
+  receiver_options.names = &names;
+  receiver_options.inform_dedup_window = options.inform_dedup_window;
+  receiver_options.durable_ack = options.inform_ack == inform_ack_mode::durable;
   // Enrichment (docs/configuration.md "Enrichment"): between the receiver and the dispatcher.
   std::unique_ptr<pipeline::enricher> enrich;
   if (!options.enrich.empty()) enrich = make_enricher(options, names, metrics, accept);
@@ -339,10 +298,6 @@ int run_server(const server_options& options) {
     to_pipeline = [&enrich](pipeline::record_ptr rec) { return enrich->accept(rec); };
   }
 
-  notification_receiver::options receiver_options;
-  receiver_options.names = &names;
-  receiver_options.inform_dedup_window = options.inform_dedup_window;
-  receiver_options.durable_ack = options.inform_ack == inform_ack_mode::durable;
   notification_receiver receiver(metrics, to_pipeline, receiver_options, usm.get());
   {
     std::string durable;
@@ -363,13 +318,16 @@ int run_server(const server_options& options) {
   const std::size_t shard_count = effective_receive_shards(options.receive_shards);
   std::vector<std::unique_ptr<receive_shard>> shards;
   for (std::size_t i = 0; i < shard_count; ++i) shards.push_back(std::make_unique<receive_shard>());
+  // The communities every listener reads; a reload replaces them.
+  auto communities = std::make_shared<core::swap_slot<community_policy>>(
+      std::make_shared<const community_policy>(options.communities));
   listener_socket_options socket_options;
   socket_options.receive_buffer = options.receive_buffer;
   socket_options.reuse_port = shard_count > 1;
   for (const auto& address : options.listeners) {
     listen_address bind_to = address;
     for (std::size_t i = 0; i < shard_count; ++i) {
-      auto l = std::make_unique<udp_listener>(shards[i]->io, bind_to, options.communities, receiver,
+      auto l = std::make_unique<udp_listener>(shards[i]->io, bind_to, communities, receiver,
                                               metrics, socket_options);
       // Port 0: the further shards bind the port the kernel chose for the first.
       if (i == 0) bind_to = l->bound();
@@ -389,6 +347,38 @@ int run_server(const server_options& options) {
           options.receive_buffer);
     }
   }
+  // Configuration reload (SIGHUP): communities, users, routes, stages and sinks.
+  reload_controller::targets reload_targets;
+  reload_targets.metrics = &metrics;
+  reload_targets.pipe = &pipe;
+  reload_targets.communities = communities.get();
+  reload_targets.usm = usm.get();
+  reload_targets.queue_gauges = options.http.has_value();
+  reload_targets.enrich = [&enrich, &names](server_options& next) -> std::function<void()> {
+    if (!enrich) {
+      if (!next.enrich.empty()) {
+        spdlog::warn("reload: 'enrich' rules added, but serve started without any; restart to apply");
+        next.enrich.clear();
+      }
+      return {};
+    }
+    // Names resolve with the MIB index loaded now (a new mib_index applies after the reload).
+    auto rules = std::make_shared<std::vector<pipeline::enrich_rule>>();
+    try {
+      *rules = pipeline::compile_enrich_rules(next.enrich, enrich_resolver(names.load()));
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(e.what());
+    }
+    return [&enrich, rules] {
+      spdlog::info("reload: {} enrich rule{}", rules->size(), rules->size() == 1 ? "" : "s");
+      enrich->set_rules(std::move(*rules));
+    };
+  };
+  const bool can_reload = static_cast<bool>(reload);
+  reload_controller reloader(options, std::move(sinks), std::move(reload), reload_targets);
+  reloader.register_gauges();
+  write_pid_file(options.pid_file);
+
   std::atomic<bool> listening{true};
   std::unique_ptr<http::http_server> http_server;
   if (options.http)
@@ -412,17 +402,34 @@ int run_server(const server_options& options) {
   };
   tick();
 
-  // SIGHUP: reopen the JSON-lines files (logrotate moved them) and reload the MIB index; a bad
-  // index is refused and the loaded one stays.
+  // SIGHUP: reopen the JSON-lines files (logrotate moved them), reload the configuration (a
+  // bad one is refused and the running one stays) and reload the MIB index (a bad index is
+  // refused and the loaded one stays).
   asio::signal_set hangup(io, SIGHUP);
   std::function<void()> on_hangup = [&] {
     hangup.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
-      for (auto* f : jsonl_files) {
-        spdlog::info("SIGHUP: reopening {}", f->path());
-        f->request_reopen();
+      bool reopened = false;
+      for (const auto& rs : reloader.sinks()) {
+        if (rs.jsonl_file == nullptr) continue;
+        spdlog::info("SIGHUP: reopening {}", rs.jsonl_file->path());
+        rs.jsonl_file->request_reopen();
+        reopened = true;
       }
-      if (jsonl_files.empty()) spdlog::info("SIGHUP: no JSON-lines file to reopen");
+      if (!reopened) spdlog::info("SIGHUP: no JSON-lines file to reopen");
+      if (can_reload) {
+        spdlog::info("SIGHUP: reloading the configuration");
+        if (reloader.reload()) {
+          auto next = mib_index_path(reloader.options());
+          if (next != mib_index) {
+            mib_index = next;
+            if (!mib_index) {
+              names.store(nullptr);
+              spdlog::info("MIB names off: records carry numeric OIDs only");
+            }
+          }
+        }
+      }
       if (mib_index) {
         try {
           load_names("SIGHUP: reloaded ");
@@ -480,9 +487,11 @@ int run_server(const server_options& options) {
     sh->io.poll();
     for (auto& l : sh->listeners) l->close();
   }
-  if (http_server) {
-    http_server->stop();
-    metrics.remove_gauges("trapsink_sink_queue_depth");
+  if (http_server) http_server->stop();
+  if (!options.pid_file.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(options.pid_file, ec);
+    std::filesystem::remove(reload_status_path(options.pid_file), ec);
   }
   spdlog::info("stopped; counters: {}", summary_line(metrics));
   return 0;

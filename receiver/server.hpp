@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -40,6 +41,8 @@ struct sink_settings {
   std::chrono::milliseconds block_timeout{1000};
   /// Counts for inform_ack: durable.
   bool durable = false;
+
+  bool operator==(const sink_settings&) const = default;
 };
 
 /// The runner options for a sink with these settings; global_capacity stands in for an unset
@@ -55,6 +58,8 @@ struct named_sink {
                pipeline::sinks::kafka_options>
       options;
   sink_settings settings{};
+
+  bool operator==(const named_sink&) const = default;
 };
 
 /// "jsonl", "sqlite" or "kafka".
@@ -127,6 +132,10 @@ struct server_options {
   /// Remote engines whose boots/time are tracked for replay protection.
   std::size_t remote_engine_limit = 10000;
 
+  /// serve writes its process ID here at startup (removed at exit), and the outcome of each
+  /// configuration reload next to it (reload_status_path()), for `trapsink reload`; empty: none.
+  std::string pid_file;
+
   /// Where the configuration file set some values, "FILE:LINE:COL" by dotted key
   /// ("jsonl.path", "jsonl.rotate_size", "sqlite.path", "kafka.spool_dir", ...), for the checks
   /// that run after loading (validate, check-config). A flag that replaces a value removes its
@@ -152,12 +161,18 @@ std::size_t effective_receive_shards(std::size_t configured) noexcept;
 /// (names may be null: numeric OIDs only). For pipeline::compile_enrich_rules.
 pipeline::enrich_resolve_fn enrich_resolver(std::shared_ptr<const mibs::resolver> names);
 
+/// Re-reads the configuration for a reload, the same way as at startup (file, then flags, then
+/// validation); throws (config::config_error, std::exception) with the reason when it is bad.
+using options_source = std::function<server_options()>;
+
 /// Run until SIGINT or SIGTERM: stop listening, drain and flush the sinks, log a counter
-/// summary. SIGHUP reopens the JSON-lines files (after logrotate moved them) and reloads the MIB
-/// index (a bad one is refused and the loaded one stays). Returns the process
-/// exit code (0 on a clean stop). Throws std::runtime_error with a clear message when startup fails
-/// (a listener cannot bind, an output cannot be opened, the SQLite database is foreign or newer
-/// than this trapsink).
-int run_server(const server_options& options);
+/// summary. SIGHUP reopens the JSON-lines files (after logrotate moved them), reloads the
+/// configuration through `reload` when given (receiver/reload.hpp: communities, users, routes,
+/// stages and sinks change without closing a socket; a bad configuration is refused and the
+/// running one stays) and reloads the MIB index (a bad one is refused and the loaded one stays).
+/// Returns the process exit code (0 on a clean stop). Throws std::runtime_error with a clear
+/// message when startup fails (a listener cannot bind, an output cannot be opened, the SQLite
+/// database is foreign or newer than this trapsink).
+int run_server(const server_options& options, options_source reload = {});
 
 }  // namespace trapsink::receiver

@@ -128,9 +128,19 @@ udp_listener::udp_listener(asio::io_context& io, const listen_address& address,
                            community_policy policy, notification_receiver& receiver,
                            core::metrics_registry& metrics,
                            const listener_socket_options& socket_options)
+    : udp_listener(io, address,
+                   std::make_shared<const core::swap_slot<community_policy>>(
+                       std::make_shared<const community_policy>(std::move(policy))),
+                   receiver, metrics, socket_options) {}
+
+udp_listener::udp_listener(asio::io_context& io, const listen_address& address,
+                           std::shared_ptr<const core::swap_slot<community_policy>> communities,
+                           notification_receiver& receiver, core::metrics_registry& metrics,
+                           const listener_socket_options& socket_options)
     : socket_(bind_socket(io, address, socket_options)),
       bound_(bound_address(address, socket_)),
-      policy_(std::move(policy)),
+      policy_slot_(std::move(communities)),
+      policy_(*policy_slot_),
       receiver_(receiver),
       // Labelled with the bound address, so the shards of a port-0 listener share counters.
       stats_(metrics, bound_.to_string()),
@@ -317,7 +327,7 @@ void udp_listener::handle_one(std::span<const std::byte> datagram, const void* f
     peer_info_.address = ip.to_string();
   }
   peer_info_.port = peer_.port();
-  auto reply = receiver_.handle(datagram, peer_info_, policy_, stats_, this);
+  auto reply = receiver_.handle(datagram, peer_info_, policy_.get(), stats_, this);
   if (reply.empty()) return;
   auto& rs = buffers_->replies;
   if (rs.size() < rs.capacity()) {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/swap_slot.hpp"
 #include "receiver/listen_address.hpp"
 #include "receiver/notification_receiver.hpp"
 #include "receiver/statistics.hpp"
@@ -43,6 +44,12 @@ class udp_listener final : public reply_channel {
   /// Binds the socket. Throws std::runtime_error naming the address and the reason (address in
   /// use, permission denied for ports below 1024, no such address) when binding fails.
   udp_listener(boost::asio::io_context& io, const listen_address& address, community_policy policy,
+               notification_receiver& receiver, core::metrics_registry& metrics,
+               const listener_socket_options& socket_options = {});
+  /// As above, with the communities read from a slot that a configuration reload replaces
+  /// (the slot must outlive the listener).
+  udp_listener(boost::asio::io_context& io, const listen_address& address,
+               std::shared_ptr<const core::swap_slot<community_policy>> communities,
                notification_receiver& receiver, core::metrics_registry& metrics,
                const listener_socket_options& socket_options = {});
   ~udp_listener() override;
@@ -85,7 +92,8 @@ class udp_listener final : public reply_channel {
   boost::asio::ip::udp::socket socket_;
   bool receiving_ = true;  ///< false once stop_receiving() or close() was called
   listen_address bound_;
-  community_policy policy_;
+  std::shared_ptr<const core::swap_slot<community_policy>> policy_slot_;
+  core::slot_cache<community_policy> policy_;  ///< read on this listener's thread only
   notification_receiver& receiver_;
   listener_statistics stats_;
   std::size_t granted_rcvbuf_ = 0;

@@ -230,6 +230,14 @@ processor::processor(engine::local_engine eng, const std::vector<user_config>& u
   RAND_bytes(reinterpret_cast<unsigned char*>(&salt), sizeof salt);
   salt_.store(salt);
 
+  users_.store(build_users(users));
+}
+
+processor::user_table::~user_table() = default;
+
+std::shared_ptr<const processor::user_table> processor::build_users(
+    const std::vector<user_config>& users) const {
+  auto table = std::make_shared<user_table>();
   for (const auto& cfg : users) {
     auto u = std::make_unique<user_entry>();
     u->config = cfg;
@@ -279,18 +287,52 @@ processor::processor(engine::local_engine eng, const std::vector<user_config>& u
     if (u->local_keys && u->local_keys->priv() == nullptr && cfg.priv != priv_protocol::none) {
       throw std::invalid_argument("user '" + cfg.name + "': privacy key unavailable");
     }
-    const auto [it, inserted] = by_name_.emplace(cfg.name, u.get());
+    const auto [it, inserted] = table->by_name.emplace(cfg.name, u.get());
     if (!inserted) {
       throw std::invalid_argument("user '" + cfg.name + "' is configured twice (" +
                                   it->second->config.origin + " and " + cfg.origin + ")");
     }
-    users_.push_back(std::move(u));
+    table->users.push_back(std::move(u));
   }
+  return table;
+}
+
+namespace {
+/// Whether two prepared users have the same keys (their cached localized keys stay valid).
+template <class Entry>
+bool same_keys(const Entry& a, const Entry& b) {
+  return a.config.auth == b.config.auth && a.config.priv == b.config.priv &&
+         a.auth_master == b.auth_master && a.priv_master == b.priv_master &&
+         a.localized == b.localized && a.bound_engine == b.bound_engine;
+}
+}  // namespace
+
+void processor::set_users(const std::vector<user_config>& users) {
+  auto table = build_users(users);  // may throw: nothing changed yet
+  std::lock_guard lock(cache_mu_);
+  const auto old = users_.load();
+  // Drop the cached keys of users that are gone or whose keys changed.
+  for (auto it = cache_lru_.begin(); it != cache_lru_.end();) {
+    const auto& key = it->key;
+    const auto len = static_cast<unsigned char>(key.front());
+    const std::string name = key.substr(1, len);
+    auto now_it = table->by_name.find(name);
+    auto was_it = old->by_name.find(name);
+    const bool keep = now_it != table->by_name.end() && was_it != old->by_name.end() &&
+                      same_keys(*now_it->second, *was_it->second);
+    if (keep) {
+      ++it;
+    } else {
+      cache_.erase(key);
+      it = cache_lru_.erase(it);
+    }
+  }
+  users_.store(std::move(table));
 }
 
 processor::~processor() = default;
 
-std::size_t processor::user_count() const noexcept { return users_.size(); }
+std::size_t processor::user_count() const noexcept { return users_.load()->users.size(); }
 
 namespace {
 
@@ -332,6 +374,12 @@ void processor::remember_keys(const user_entry& u, std::span<const std::byte> en
   auto key = pair_key(u.config.name, engine_id);
   std::lock_guard lock(cache_mu_);
   if (cache_.find(key) != cache_.end()) return;  // another thread cached it meanwhile
+  {
+    // A reload (set_users) may have changed this user's keys since the message started.
+    const auto table = users_.load();
+    auto now = table->by_name.find(u.config.name);
+    if (now == table->by_name.end() || !same_keys(*now->second, u)) return;
+  }
   cache_lru_.push_front({key, std::move(keys)});
   cache_.emplace(std::move(key), cache_lru_.begin());
   while (cache_.size() > opts_.key_cache_size) {
@@ -466,8 +514,9 @@ incoming processor::process(std::span<const std::byte> datagram,
   }
 
   // Step 4: the user.
-  auto found = by_name_.find(in.user_name);
-  if (found == by_name_.end()) {
+  const auto table = users_.load();
+  auto found = table->by_name.find(in.user_name);
+  if (found == table->by_name.end()) {
     stats_.unknown_user_names.inc();
     in.result = outcome::unknown_user_name;
     in.detail = "no user of this name is configured";

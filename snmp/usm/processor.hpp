@@ -150,9 +150,24 @@ class processor {
   /// Number of users configured.
   std::size_t user_count() const noexcept;
 
+  /// Replace the users (configuration reload) while other threads process messages: the new
+  /// table is prepared first (throws std::invalid_argument as the constructor does, and then
+  /// nothing changes), then swapped in atomically. The engine ID and boots, the remote-engine
+  /// time table and the replay cache stay; cached localized keys stay for users whose keys did
+  /// not change and are dropped for the others. Messages being processed finish with the table
+  /// they started with.
+  void set_users(const std::vector<user_config>& users);
+
  private:
   struct user_entry;
   struct remote_engine;
+  /// The users, immutable once built; swapped whole by set_users().
+  struct user_table {
+    std::vector<std::unique_ptr<user_entry>> users;
+    std::unordered_map<std::string, const user_entry*> by_name;
+    ~user_table();
+  };
+  std::shared_ptr<const user_table> build_users(const std::vector<user_config>& users) const;
 
   /// Keys of u for engine_id: its pre-localized keys, the cache, or (fresh = true) keys
   /// localized now and not cached yet.
@@ -180,8 +195,8 @@ class processor {
   engine::local_engine engine_;
   statistics stats_;
   options opts_;
-  std::vector<std::unique_ptr<user_entry>> users_;
-  std::unordered_map<std::string, const user_entry*> by_name_;
+  /// Loaded once per v3 message (the message keeps its table alive while it is processed).
+  std::atomic<std::shared_ptr<const user_table>> users_;
 
   // LRU of localized keys, keyed by user name + '\0' + engine ID.
   struct cache_item {

@@ -31,6 +31,8 @@ struct jsonl_options {
   /// When lines reach the disk: never fsync (the kernel writes them out; a power loss may lose
   /// the last seconds), or after every batch.
   enum class fsync_policy : std::uint8_t { never, batch } fsync = fsync_policy::never;
+
+  bool operator==(const jsonl_options&) const = default;
 };
 
 /// Writes each record as one JSON line. Each write(batch) hands the whole batch to the kernel

@@ -52,6 +52,8 @@ struct kafka_options {
   std::size_t spool_replay_batch = 5000;
   /// While spooling, how often the replay thread checks whether a broker is back.
   std::chrono::milliseconds spool_probe_interval{1000};
+
+  bool operator==(const kafka_options&) const = default;
 };
 
 /// Delivery counts of one kafka_sink (also exported as metrics when a registry is given).

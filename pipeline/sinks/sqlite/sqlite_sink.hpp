@@ -62,6 +62,8 @@ struct sqlite_options {
   std::chrono::milliseconds busy_timeout{250};
   /// The SQLite VFS to use; empty is the default (tests register a fault-injecting one).
   std::string vfs{};
+
+  bool operator==(const sqlite_options&) const = default;
 };
 
 /// Stores records in an SQLite database (see the file comment).

@@ -187,7 +187,7 @@ TEST_F(ConfigTest, UnknownKeySuggestsTheClosest) {
                 "inform_ack, inform_dedup_window, shutdown_deadline, engine_id, state_dir, "
                 "key_cache_size, remote_engine_limit, users_from, users, routes, "
                 "default_sinks, dedup, rate_limit, mib_index, receive_shards, receive_buffer, "
-                "http, enrich, enrich_options)");
+                "http, enrich, enrich_options, pid_file)");
   expect_message(error("jsnol: out.jsonl\n"), at("1:1"),
                  {"unknown key 'jsnol'", "did you mean 'jsonl'?"});
   expect_message(error("queue_capacty: 5\n"), at("1:1"), {"did you mean 'queue_capacity'?"});
@@ -424,6 +424,8 @@ TEST(ParseEngineId, Forms) {
 
 TEST_F(ConfigTest, StateDir) {
   EXPECT_EQ(load("state_dir: /var/lib/trapsink\n").state_dir, "/var/lib/trapsink");
+  EXPECT_EQ(load("pid_file: /run/trapsink/trapsink.pid\n").pid_file, "/run/trapsink/trapsink.pid");
+  EXPECT_EQ(error("pid_file: \"\"\n"), at("1:11") + "pid_file: give a path, or leave the key out");
   EXPECT_EQ(error("state_dir: [a]\n"), at("1:12") + "state_dir: expected a string, got a list");
 }
 

@@ -430,6 +430,43 @@ TEST(UsmCaches, SpoofedEngineFloodKeepsTheKeyCacheBounded) {
   EXPECT_EQ(f.counter("trapsink_usm_remote_engine_evictions_total"), 8u);
 }
 
+// Configuration reload: set_users swaps the user table; unchanged users keep their cached keys
+// and their senders' timeliness baseline, a changed user's keys are dropped, a bad table changes
+// nothing.
+TEST(UsmReload, SetUsersKeepsCachesOfUnchangedUsers) {
+  auto alice = user("alice", auth_protocol::sha1, "alice-auth-pass", priv_protocol::aes128,
+                    "alice-priv-pass");
+  auto bob = user("bob", auth_protocol::sha256, "bob-auth-pass");
+  auto carol = user("carol", auth_protocol::sha1, "carol-auth-pass");
+  fixture f({alice, bob});
+  sender a{alice, hex("8000000001aabbccdd")};
+  sender b{bob, hex("8000000001aabbccdd")};
+  sender c{carol, hex("8000000001aabbccdd")};
+  EXPECT_EQ(f.usm.process(a.message(5, 100), localhost).result, outcome::accepted);
+  EXPECT_EQ(f.usm.process(b.message(5, 100), localhost).result, outcome::accepted);
+  EXPECT_EQ(f.usm.process(c.message(5, 100), localhost).result, outcome::unknown_user_name);
+  EXPECT_EQ(f.counter("trapsink_usm_key_localizations_total"), 2u);
+
+  // carol added, bob's passphrase changed, alice unchanged.
+  auto bob2 = user("bob", auth_protocol::sha256, "bob-new-auth-pass");
+  f.usm.set_users({alice, bob2, carol});
+  EXPECT_EQ(f.usm.user_count(), 3u);
+  EXPECT_EQ(f.usm.process(a.message(5, 101), localhost).result, outcome::accepted);
+  EXPECT_EQ(f.counter("trapsink_usm_key_localizations_total"), 2u);  // alice's keys stayed
+  // The engine's baseline stayed too: an older time from it is still refused.
+  EXPECT_EQ(f.usm.process(a.message(4, 100), localhost).result, outcome::not_in_time_window);
+  EXPECT_EQ(f.usm.process(b.message(5, 102), localhost).result, outcome::wrong_digest);
+  sender b2{bob2, hex("8000000001aabbccdd")};
+  EXPECT_EQ(f.usm.process(b2.message(5, 103), localhost).result, outcome::accepted);
+  EXPECT_EQ(f.usm.process(c.message(5, 104), localhost).result, outcome::accepted);
+
+  // A user that cannot be prepared refuses the whole table.
+  auto bad = user("dave", auth_protocol::none, "", priv_protocol::aes128, "x-priv-pass");
+  EXPECT_THROW(f.usm.set_users({alice, bad}), std::invalid_argument);
+  EXPECT_EQ(f.usm.user_count(), 3u);
+  EXPECT_EQ(f.usm.process(c.message(5, 105), localhost).result, outcome::accepted);
+}
+
 // ---------------------------------------------------------------------------------------------
 // trapsink as the authoritative engine: discovery, time synchronisation, inform responses.
 
