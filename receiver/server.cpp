@@ -25,6 +25,7 @@
 #include "mibs/index/index_file.hpp"
 #include "mibs/resolver/load.hpp"
 #include "pipeline/dispatcher.hpp"
+#include "pipeline/record/json_writer.hpp"
 #include "pipeline/sink_runner.hpp"
 #include "pipeline/sinks/jsonl/jsonl_sink.hpp"
 #include "pipeline/sinks/kafka/kafka_sink.hpp"
@@ -108,6 +109,9 @@ std::unique_ptr<http::http_server> start_http(const http::http_options& ho,
     metrics.set_gauge("trapsink_sink_queue_depth", fmt::format("sink=\"{}\"", r->name()),
                       "Records queued for a sink now.",
                       [rp = r.get()] { return static_cast<double>(rp->queued()); });
+    metrics.set_gauge("trapsink_sink_up", fmt::format("sink=\"{}\"", r->name()),
+                      "1 while a sink delivers, 0 while it fails (the reason is in /readyz).",
+                      [rp = r.get()] { return rp->health() ? 0.0 : 1.0; });
   }
   http::server_hooks hooks;
   hooks.ready = [&pipe, &listening] {
@@ -117,6 +121,12 @@ std::unique_ptr<http::http_server> start_http(const http::http_options& ho,
       if (runner->queued() >= runner->capacity()) {
         r.problems.push_back(
             fmt::format("sink {}: queue full ({} records)", runner->name(), runner->capacity()));
+      }
+      if (const auto p = runner->health()) {
+        std::string since;  // a quoted RFC 3339 time
+        pipeline::json::append_time(since, p->since);
+        r.problems.push_back(fmt::format("sink {}: {} (since {})", runner->name(), p->error,
+                                         std::string_view(since).substr(1, since.size() - 2)));
       }
     }
     r.ready = r.problems.empty();
@@ -425,6 +435,7 @@ int run_server(const server_options& options) {
   if (http_server) {
     http_server->stop();
     metrics.remove_gauges("trapsink_sink_queue_depth");
+    metrics.remove_gauges("trapsink_sink_up");
   }
   spdlog::info("stopped; counters: {}", summary_line(metrics));
   return 0;
