@@ -30,6 +30,7 @@
 #include "pipeline/sinks/jsonl/jsonl_sink.hpp"
 #include "pipeline/sinks/kafka/kafka_sink.hpp"
 #include "pipeline/sinks/sqlite/sqlite_sink.hpp"
+#include "receiver/run_as.hpp"
 #include "receiver/statistics.hpp"
 #include "receiver/udp_listener.hpp"
 #include "snmp/engine/local_engine.hpp"
@@ -144,6 +145,8 @@ std::unique_ptr<http::http_server> start_http(const http::http_options& ho,
 
 int run_server(const server_options& options) {
   core::metrics_registry metrics;
+  // user: noted before the sinks create their files; completed once everything is bound.
+  auto run_as = prepare_run_as(options);
 
   // Sinks first: a sink that cannot start (unwritable file) fails before we listen.
   std::vector<std::unique_ptr<pipeline::sink_runner>> runners;
@@ -347,6 +350,7 @@ int run_server(const server_options& options) {
   std::unique_ptr<http::http_server> http_server;
   if (options.http)
     http_server = start_http(*options.http, options, metrics, *stream, pipe, listening);
+  if (run_as) run_as->complete();
   if (options.communities.any_community) {
     spdlog::info("accepting any community");
   } else {
@@ -372,6 +376,7 @@ int run_server(const server_options& options) {
   std::function<void()> on_hangup = [&] {
     hangup.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
+      service::reopen_log_file();
       for (auto* f : jsonl_files) {
         spdlog::info("SIGHUP: reopening {}", f->path());
         f->request_reopen();

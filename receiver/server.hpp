@@ -18,6 +18,7 @@
 #include "pipeline/sinks/sqlite/sqlite_sink.hpp"
 #include "receiver/listen_address.hpp"
 #include "receiver/notification_receiver.hpp"
+#include "service/logging.hpp"
 #include "snmp/usm/user.hpp"
 
 namespace trapsink::receiver {
@@ -120,6 +121,15 @@ struct server_options {
   std::size_t key_cache_size = 10000;
   /// Remote engines whose boots/time are tracked for replay protection.
   std::size_t remote_engine_limit = 10000;
+
+  // Running as a service (docs/operations.md).
+  /// Switch to this user (a name or uid) once the sockets are bound and the outputs open
+  /// (`user`, --user); empty: stay who started trapsink (a warning when that is root).
+  std::string user;
+  /// The group for `user` (a name or gid); empty: the user's primary group.
+  std::string group;
+  /// `log_format`, `log_file`, `log_level` of the configuration file (the global flags win).
+  service::log_settings logging;
 
   /// Where the configuration file set some values, "FILE:LINE:COL" by dotted key
   /// ("jsonl.path", "jsonl.rotate_size", "sqlite.path", "kafka.spool_dir", ...), for the checks
