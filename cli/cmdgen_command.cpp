@@ -94,12 +94,8 @@ int run_set(const command& c, const snmp_args& a) {
   msg::pdu p;
   p.type = msg::pdu_type::set_request;
   for (std::size_t i = 0; i < a.positional.size(); i += 3) {
-    const auto& type = a.positional[i + 1];
-    if (type.size() != 1) {
-      throw std::invalid_argument(a.positional[i] + ": Bad object type: " + type);
-    }
     p.varbinds.push_back(
-        {oid_arg(fmt, a.positional[i]), parse_typed_value(type[0], a.positional[i + 2], fmt)});
+        parse_varbind(fmt, a.positional[i], a.positional[i + 1], a.positional[i + 2]));
   }
   snmp_client client(a, 161);
   auto [ec, r] = client.run(p);
@@ -217,6 +213,7 @@ std::function<std::optional<int>()> add_cmdgen_commands(CLI::App& app) {
         usage(c, std::cerr);
         throw std::invalid_argument("no agent given");
       }
+      if (args.objects_index) throw std::invalid_argument("--objects is for trap and inform");
       if (c.name == "get") return run_get(c, args, msg::pdu_type::get_request);
       if (c.name == "getnext") return run_get(c, args, msg::pdu_type::get_next_request);
       if (c.name == "getbulk") return run_getbulk(c, args);

@@ -16,6 +16,7 @@ class mib_formatter final : public varbind_formatter {
   std::optional<snmp::ber::oid> parse_oid(std::string_view text) const override;
   std::string name(const snmp::ber::oid& o, const output_flags& f) const override;
   std::string value(const snmp::message::varbind& vb, const output_flags& f) const override;
+  const mibs::resolver* mib_resolver() const override { return r_.get(); }
 
  private:
   std::shared_ptr<const mibs::resolver> r_;

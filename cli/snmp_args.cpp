@@ -56,6 +56,20 @@ snmp_args parse_snmp_args(const std::vector<std::string>& args, bool options_any
       a.help = true;
       continue;
     }
+    if ((arg == "--objects" || arg.starts_with("--objects=")) &&
+        (positional.empty() || options_anywhere)) {
+      if (arg.size() > 9) {
+        a.objects_index = arg.substr(10);
+      } else if (i + 1 < args.size()) {
+        a.objects_index = args[++i];
+      } else {
+        throw std::invalid_argument("--objects needs an instance index (e.g. --objects 3)");
+      }
+      if (a.objects_index->empty()) {
+        throw std::invalid_argument("--objects needs an instance index (e.g. --objects 3)");
+      }
+      continue;
+    }
     if (arg.size() < 2 || arg[0] != '-' || (arg[1] >= '0' && arg[1] <= '9') ||
         (!positional.empty() && !options_anywhere)) {
       positional.push_back(arg);

@@ -4,6 +4,7 @@
 // separate, "-v 2c"); the first argument that is not an option is the agent, the rest are
 // positional (OIDs, or TYPE VALUE triplets where a SET value "-5" is not read as an option).
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,9 +29,12 @@ struct snmp_args {
   double timeout_seconds = 1.0;  ///< -t
   int retries = 5;               ///< -r
   output_flags out;
-  std::string app_flags;                 ///< the letters (and numbers) of every -C
-  bool json = false;                     ///< --json
-  bool help = false;                     ///< -h / --help
+  std::string app_flags;  ///< the letters (and numbers) of every -C
+  bool json = false;      ///< --json
+  bool help = false;      ///< -h / --help
+  /// --objects INDEX (trap and inform): expand the notification to its OBJECTS with this
+  /// instance index (docs/cli.md).
+  std::optional<std::string> objects_index;
   std::vector<std::string> mib_modules;  ///< -m (kept for the MIB resolver)
   std::vector<std::string> mib_dirs;     ///< -M
   std::string agent;                     ///< the agent address as given

@@ -1,5 +1,6 @@
 #include "cli/value_parse.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <boost/asio/ip/address_v4.hpp>
 #include <charconv>
@@ -7,8 +8,11 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
+#include "cli/snmp_run.hpp"
 #include "core/hex.hpp"
+#include "mibs/resolver/resolver.hpp"
 #include "snmp/ber/writer.hpp"
 
 namespace trapsink::cli {
@@ -29,6 +33,20 @@ T number(char type, std::string_view text, const char* what) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) bad(type, text, what);
   return v;
+}
+
+/// What separates the bit numbers (or names) of a BITS value.
+constexpr std::string_view bit_separators = " ,\t";
+
+/// Call f with each word of text between runs of the separators.
+template <typename F>
+void for_each_word(std::string_view text, std::string_view separators, F f) {
+  std::size_t i = 0;
+  while ((i = text.find_first_not_of(separators, i)) != std::string_view::npos) {
+    const auto j = std::min(text.find_first_of(separators, i), text.size());
+    f(text.substr(i, j - i));
+    i = j;
+  }
 }
 
 /// Net-SNMP's opaque special types: Opaque wrapping 0x9f, the type, a length and the value.
@@ -95,33 +113,21 @@ msg::value parse_typed_value(char type, std::string_view text, const varbind_for
     }
     case 'd': {
       std::string out;
-      std::size_t i = 0;
-      while (i < text.size()) {
-        while (i < text.size() && (text[i] == ' ' || text[i] == '.')) ++i;
-        if (i == text.size()) break;
-        std::size_t j = i;
-        while (j < text.size() && text[j] != ' ' && text[j] != '.') ++j;
-        out.push_back(static_cast<char>(
-            number<std::uint8_t>(type, text.substr(i, j - i), "not decimal octets (0-255 each)")));
-        i = j;
-      }
+      for_each_word(text, " .", [&](std::string_view w) {
+        out.push_back(
+            static_cast<char>(number<std::uint8_t>(type, w, "not decimal octets (0-255 each)")));
+      });
       return msg::value::octets(std::move(out));
     }
     case 'b': {
       // BITS (RFC 2578 §7.1.4): bit 0 is the high bit of the first octet.
       std::string out;
-      std::size_t i = 0;
-      while (i < text.size()) {
-        while (i < text.size() && (text[i] == ' ' || text[i] == ',' || text[i] == '\t')) ++i;
-        if (i == text.size()) break;
-        std::size_t j = i;
-        while (j < text.size() && text[j] != ' ' && text[j] != ',' && text[j] != '\t') ++j;
-        const auto bit = number<std::uint16_t>(type, text.substr(i, j - i), "not bit numbers");
+      for_each_word(text, bit_separators, [&](std::string_view w) {
+        const auto bit = number<std::uint16_t>(type, w, "not bit numbers");
         if (out.size() <= bit / 8u) out.resize(bit / 8u + 1, '\0');
         out[bit / 8u] =
             static_cast<char>(static_cast<unsigned char>(out[bit / 8u]) | (0x80u >> (bit % 8u)));
-        i = j;
-      }
+      });
       return msg::value::octets(std::move(out));
     }
     case 'n':
@@ -156,12 +162,95 @@ msg::value parse_typed_value(char type, std::string_view text, const varbind_for
       return opaque_special(0x79, b);
     }
     case '=':
-      bad(type, text, "the type from the MIB needs MIB support; give the type letter");
+      bad(type, text, "the type from the MIB needs the object's OID (parse_value_for)");
     default:
       break;
   }
   throw std::invalid_argument(std::string("unknown type letter '") + type +
                               "' (i u c C t a o s x d b n U I F D)");
+}
+
+namespace {
+
+/// An enumeration label or named bit of object as its number; nullopt when none is called so.
+std::optional<std::int64_t> label_value(const mibs::node& object, std::string_view label) {
+  for (const auto& e : object.syntax.enums) {
+    if (e.label == label) return e.value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+msg::value parse_value_for(const snmp::ber::oid& target, char type, std::string_view text,
+                           const varbind_formatter& names) {
+  if (type != '=') return parse_typed_value(type, text, names);
+  const auto* r = names.mib_resolver();
+  if (r == nullptr)
+    bad(type, text, "the type from the MIB needs MIBs (they are off); give a type letter");
+  const auto* object = r->lookup(target.arcs()).n;
+  // An OID assignment below an object (DISMAN-EVENT-MIB's sysUpTimeInstance, sysUpTime.0)
+  // takes the object's SYNTAX.
+  while (object != nullptr && object->syntax.base == mibs::base_type::none &&
+         object->kind == mibs::node_kind::oid) {
+    object = r->parent(*object);
+  }
+  if (object == nullptr || object->syntax.base == mibs::base_type::none) {
+    throw std::invalid_argument("value '" + std::string(text) +
+                                "' for type '=': " + r->name(target.arcs()) +
+                                " has no SYNTAX in the MIBs; give a type letter");
+  }
+  using mibs::base_type;
+  switch (object->syntax.base) {
+    case base_type::integer32: {
+      if (auto v = label_value(*object, text)) {
+        return msg::value::integer(static_cast<std::int32_t>(*v));
+      }
+      if (object->syntax.enums.empty()) return parse_typed_value('i', text, names);
+      try {
+        return parse_typed_value('i', text, names);
+      } catch (const std::invalid_argument&) {
+        std::string what = "not a number or a label of " + object->name + " (";
+        for (const auto& e : object->syntax.enums) {
+          if (what.back() != '(') what += ", ";
+          what += e.label;
+        }
+        bad(type, text, (what + ")").c_str());
+      }
+    }
+    case base_type::bits: {
+      // Bit names become their numbers; 'b' does the rest.
+      std::string numbers;
+      for_each_word(text, bit_separators, [&](std::string_view w) {
+        const auto v = label_value(*object, w);
+        numbers += v ? std::to_string(*v) : std::string(w);
+        numbers += ' ';
+      });
+      return parse_typed_value('b', numbers, names);
+    }
+    default:
+      break;
+  }
+  // The other syntaxes are one type letter each.
+  static constexpr std::pair<base_type, char> letters[] = {
+      {base_type::unsigned32, 'u'},   {base_type::counter32, 'c'},
+      {base_type::counter64, 'C'},    {base_type::time_ticks, 't'},
+      {base_type::octet_string, 's'}, {base_type::object_identifier, 'o'},
+      {base_type::ip_address, 'a'}};
+  for (const auto& [base, letter] : letters) {
+    if (base == object->syntax.base) return parse_typed_value(letter, text, names);
+  }
+  throw std::invalid_argument(
+      "value '" + std::string(text) + "' for type '=': the SYNTAX of " + object->name + " (" +
+      std::string(mibs::to_string(object->syntax.base)) + ") has no type letter; give one");
+}
+
+msg::varbind parse_varbind(const varbind_formatter& names, const std::string& oid,
+                           const std::string& type, const std::string& value) {
+  if (type.size() != 1) throw std::invalid_argument(oid + ": Bad object type: " + type);
+  auto name = oid_arg(names, oid);
+  auto v = parse_value_for(name, type[0], value, names);
+  return {std::move(name), std::move(v)};
 }
 
 }  // namespace trapsink::cli

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "mibs/resolver/time_ticks.hpp"
+
 namespace trapsink::cli {
 namespace msg = snmp::message;
 using snmp::ber::tag;
@@ -25,21 +27,6 @@ std::string numeric_formatter::name(const snmp::ber::oid& o, const output_flags&
     out += std::to_string(arc);
   }
   return out;
-}
-
-std::string format_timeticks(std::uint32_t ticks, bool quick) {
-  const std::uint32_t centis = ticks % 100;
-  std::uint32_t secs = ticks / 100;
-  const std::uint32_t days = secs / 86400;
-  secs %= 86400;
-  const std::uint32_t hours = secs / 3600;
-  secs %= 3600;
-  const std::uint32_t minutes = secs / 60;
-  secs %= 60;
-  if (quick) return fmt::format("{}:{}:{:02}:{:02}.{:02}", days, hours, minutes, secs, centis);
-  if (days == 0) return fmt::format("{}:{:02}:{:02}.{:02}", hours, minutes, secs, centis);
-  return fmt::format("{} {}, {}:{:02}:{:02}.{:02}", days, days == 1 ? "day" : "days", hours,
-                     minutes, secs, centis);
 }
 
 std::string format_hex(std::string_view octets) {
@@ -117,10 +104,13 @@ std::string numeric_formatter::value(const msg::varbind& vb, const output_flags&
       return typed("Counter32", std::to_string(u32()));
     case tag::gauge32:
       return typed("Gauge32", std::to_string(u32()));
-    case tag::timeticks:
+    case tag::timeticks: {
       if (f.raw_ticks) return std::to_string(u32());
-      return quick ? format_timeticks(u32(), true)
-                   : fmt::format("Timeticks: ({}) {}", u32(), format_timeticks(u32(), false));
+      std::string out = quick ? "" : "Timeticks: ";
+      mibs::append_time_ticks(u32(), out,
+                              quick ? mibs::ticks_style::quick : mibs::ticks_style::full);
+      return out;
+    }
     case tag::counter64: {
       const auto* p = std::get_if<std::uint64_t>(&v.data);
       return typed("Counter64", std::to_string(p != nullptr ? *p : 0));

@@ -11,6 +11,10 @@
 #include "snmp/ber/oid.hpp"
 #include "snmp/message/value.hpp"
 
+namespace trapsink::mibs {
+class resolver;
+}
+
 namespace trapsink::cli {
 
 /// OID naming and value rendering for output, OID parsing for input.
@@ -23,6 +27,8 @@ class varbind_formatter {
   virtual std::string name(const snmp::ber::oid& o, const output_flags& f) const = 0;
   /// The value as printed ("STRING: \"lo\"", or "\"lo\"" with -Oq).
   virtual std::string value(const snmp::message::varbind& vb, const output_flags& f) const = 0;
+  /// The MIB resolver behind the names, or null when MIBs are off.
+  virtual const mibs::resolver* mib_resolver() const { return nullptr; }
 
   /// A whole line as Net-SNMP prints it: "NAME = VALUE", "NAME VALUE" (-Oq) or "VALUE" (-Ov).
   std::string line(const snmp::message::varbind& vb, const output_flags& f) const;
@@ -35,9 +41,6 @@ class numeric_formatter final : public varbind_formatter {
   std::string name(const snmp::ber::oid& o, const output_flags& f) const override;
   std::string value(const snmp::message::varbind& vb, const output_flags& f) const override;
 };
-
-/// Net-SNMP's rendering of TimeTicks: "1 day, 2:03:04.05" ("0:0:03:25.61" in quick form).
-std::string format_timeticks(std::uint32_t ticks, bool quick);
 
 /// Net-SNMP's Hex-STRING body: "01 02 FF " with a newline after every 16 octets.
 std::string format_hex(std::string_view octets);

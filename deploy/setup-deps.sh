@@ -10,6 +10,7 @@ build_pkgs=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libssl-dev nlohmann-json3-dev librdkafka-dev libsqlite3-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libre2-dev zlib1g-dev
+  libjemalloc-dev                 # the trapsink binary's malloc (docs/performance.md)
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev

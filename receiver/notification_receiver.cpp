@@ -134,7 +134,7 @@ std::vector<std::byte> notification_receiver::handle_datagram(std::span<const st
     return {};
   }
 
-  const auto* p = std::get_if<msg::pdu>(&m.body);
+  auto* p = std::get_if<msg::pdu>(&m.body);
   const bool inform = p != nullptr && p->type == msg::pdu_type::inform_request;
   if (p != nullptr && !inform && p->type != msg::pdu_type::snmpv2_trap) {
     stats.dropped("unhandled_pdu");
@@ -145,13 +145,17 @@ std::vector<std::byte> notification_receiver::handle_datagram(std::span<const st
 
   std::vector<std::byte> response;
   inform_dedup::key key;
-  const auto now = inform_dedup::clock::now();
+  // The dedup clock only matters for informs: a trap saves the clock read.
+  const auto now = inform ? inform_dedup::clock::now() : inform_dedup::clock::time_point{};
   if (inform) {
     key = {peer.address + '|' + std::to_string(peer.port), m.community, p->request_id};
-    // RFC 3416 §4.2.7: the Response carries the same request-id and variable bindings.
-    msg::community_message ack{m.ver, m.community,
-                               msg::pdu{msg::pdu_type::response, p->request_id, 0, 0, p->varbinds}};
+    // RFC 3416 §4.2.7: the Response carries the same request-id and variable bindings. They
+    // are lent to the Response for its encoding and taken back (moved, not copied).
+    msg::community_message ack{
+        m.ver, m.community,
+        msg::pdu{msg::pdu_type::response, p->request_id, 0, 0, std::move(p->varbinds)}};
     response = msg::encode(ack);
+    p->varbinds = std::move(std::get<msg::pdu>(ack.body).varbinds);
     if (const auto st = dedup_.lookup(key, now, &response); st != inform_dedup::state::unseen) {
       return answer_known(st, stats, std::move(response));
     }
@@ -187,7 +191,7 @@ std::optional<std::vector<std::byte>> notification_receiver::deliver(
     bool inform, inform_dedup::key key, inform_dedup::clock::time_point now,
     std::vector<std::byte> response, reply_channel* later) {
   if (names_ != nullptr) {
-    if (const auto names = names_->load()) name_record(*names, *rec);
+    if (const auto names = names_->load()) name_record(names, *rec);
   }
   std::shared_ptr<pipeline::delivery_ack> ack;
   if (inform && durable_ack_ && later != nullptr) {
@@ -264,15 +268,17 @@ std::vector<std::byte> notification_receiver::handle_v3(std::span<const std::byt
 
   auto& p = in.scoped.data;
   const bool inform = p.type == msg::pdu_type::inform_request;
-  const auto now = inform_dedup::clock::now();
+  const auto now = inform ? inform_dedup::clock::now() : inform_dedup::clock::time_point{};
   std::vector<std::byte> response;
   inform_dedup::key key;
   if (inform) {
     key = {peer.address + '|' + std::to_string(peer.port),
            "usm:" + in.user_name + '@' + snmp::engine::to_hex(in.engine_id), p.request_id};
-    // RFC 3416 §4.2.7: the Response carries the same request-id and variable bindings.
-    response = usm_->encode_response(
-        in, msg::pdu{msg::pdu_type::response, p.request_id, 0, 0, p.varbinds});
+    // RFC 3416 §4.2.7: the Response carries the same request-id and variable bindings (lent
+    // to it for the encoding and taken back: moved, not copied).
+    msg::pdu ack{msg::pdu_type::response, p.request_id, 0, 0, std::move(p.varbinds)};
+    response = usm_->encode_response(in, ack);
+    p.varbinds = std::move(ack.varbinds);
     const auto st = dedup_.lookup(key, now, &response);
     if (st != inform_dedup::state::unseen) return answer_known(st, stats, std::move(response));
     if (in.duplicate)

@@ -34,4 +34,9 @@ mibs::value_view to_value_view(const snmp::message::value& v) noexcept;
 /// gets no name; the record is always kept.
 void name_record(const mibs::resolver& names, pipeline::record& r);
 
+/// The same, for the receive path: the OID-dependent part of each varbind's names (lookup,
+/// name, decoded index) is kept per thread for the OIDs seen last, so a varbind OID seen before
+/// only has its value rendered. The result is the same as the overload above.
+void name_record(const std::shared_ptr<const mibs::resolver>& names, pipeline::record& r);
+
 }  // namespace trapsink::receiver

@@ -37,6 +37,10 @@ struct udp_listener::batch_buffers {
       iovecs[i].iov_base = data.get() + i * max_datagram;
       iovecs[i].iov_len = max_datagram;
     }
+    // At most one reply per datagram: collecting them never allocates beyond this.
+    replies.reserve(n);
+    reply_headers.reserve(n);
+    reply_iovecs.reserve(n);
   }
   /// Reset the headers before a call (the kernel overwrites lengths and flags).
   void prepare() noexcept {
@@ -57,6 +61,17 @@ struct udp_listener::batch_buffers {
   std::vector<iovec> iovecs;
   std::vector<sockaddr_storage> names;
   std::vector<std::array<unsigned char, control_size>> control;
+
+  /// What the datagrams of one batch are answered with (inform acknowledgements), sent
+  /// together by one sendmmsg(2) once the batch is handled: one system call, and one wakeup
+  /// of a sender that waits for its acknowledgements, per batch rather than per inform.
+  struct reply {
+    udp::endpoint to;
+    std::vector<std::byte> bytes;
+  };
+  std::vector<reply> replies;
+  std::vector<mmsghdr> reply_headers;
+  std::vector<iovec> reply_iovecs;
 };
 
 namespace {
@@ -175,6 +190,59 @@ void udp_listener::send(const udp::endpoint& to, const std::vector<std::byte>& b
   }
 }
 
+void udp_listener::send_replies() {
+  auto& b = *buffers_;
+  auto& rs = b.replies;
+  if (rs.empty()) return;
+  b.reply_headers.resize(rs.size());
+  b.reply_iovecs.resize(rs.size());
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    b.reply_iovecs[i].iov_base = rs[i].bytes.data();
+    b.reply_iovecs[i].iov_len = rs[i].bytes.size();
+    auto& h = b.reply_headers[i];
+    h = mmsghdr{};
+    h.msg_hdr.msg_name = rs[i].to.data();
+    h.msg_hdr.msg_namelen = static_cast<socklen_t>(rs[i].to.size());
+    h.msg_hdr.msg_iov = &b.reply_iovecs[i];
+    h.msg_hdr.msg_iovlen = 1;
+  }
+  std::size_t done = 0;
+  while (done < rs.size()) {
+    const int sent = ::sendmmsg(socket_.native_handle(), b.reply_headers.data() + done,
+                                static_cast<unsigned>(rs.size() - done), 0);
+    if (sent > 0) {
+      done += static_cast<std::size_t>(sent);
+      continue;
+    }
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      // The socket's send buffer is full: send the rest one by one as before (Asio's
+      // synchronous send waits until the socket is writable).
+      for (; done < rs.size(); ++done) {
+        boost::system::error_code ec;
+        socket_.send_to(asio::buffer(rs[done].bytes), rs[done].to, 0, ec);
+        if (ec) {
+          stats_.dropped("send_failed");
+          boost::system::error_code ignored;
+          spdlog::warn("cannot acknowledge inform to {}:{}: {}",
+                       rs[done].to.address().to_string(ignored), rs[done].to.port(), ec.message());
+        }
+      }
+      break;
+    }
+    // The first unsent reply failed (sendmmsg reports the error of the first message only):
+    // count and log it as a single send would, then go on with the next.
+    const int err = sent < 0 ? errno : EIO;
+    stats_.dropped("send_failed");
+    boost::system::error_code ec;
+    const auto address = rs[done].to.address().to_string(ec);
+    spdlog::warn("cannot acknowledge inform to {}:{}: {}", address, rs[done].to.port(),
+                 std::strerror(err));
+    ++done;
+  }
+  rs.clear();
+}
+
 void udp_listener::send_later(const peer_info& to, std::vector<std::byte> bytes) noexcept {
   try {
     asio::post(socket_.get_executor(), [this, to, bytes = std::move(bytes)] {
@@ -227,6 +295,7 @@ void udp_listener::drain() {
       handle_one(std::span<const std::byte>(data, h.msg_len), h.msg_hdr.msg_name,
                  h.msg_hdr.msg_namelen);
     }
+    send_replies();
     if (static_cast<unsigned>(got) < n) break;  // the queue is empty (or nearly)
   }
   if (receiving_ && socket_.is_open()) wait();
@@ -249,7 +318,13 @@ void udp_listener::handle_one(std::span<const std::byte> datagram, const void* f
   }
   peer_info_.port = peer_.port();
   auto reply = receiver_.handle(datagram, peer_info_, policy_, stats_, this);
-  if (!reply.empty()) send(peer_, reply, peer_info_);
+  if (reply.empty()) return;
+  auto& rs = buffers_->replies;
+  if (rs.size() < rs.capacity()) {
+    rs.push_back({peer_, std::move(reply)});  // within the reserved room: no allocation
+  } else {
+    send(peer_, reply, peer_info_);
+  }
 }
 
 }  // namespace trapsink::receiver

@@ -8,6 +8,8 @@
 // buffers allocated once per shard. SO_RXQ_OVFL makes the kernel attach its running count of
 // datagrams dropped on this socket (receive buffer full) to each datagram; the increase is
 // counted as trapsink_listener_kernel_drops_total, so loss before trapsink is never invisible.
+// The replies to a batch (inform acknowledgements) go out together with sendmmsg(2) once the
+// batch is handled.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <cstddef>
@@ -75,6 +77,8 @@ class udp_listener final : public reply_channel {
   void drain();
   void handle_one(std::span<const std::byte> datagram, const void* from, std::size_t from_len);
   void note_drop_count(std::uint32_t total) noexcept;
+  /// Send the replies collected while handling a batch (one sendmmsg call).
+  void send_replies();
   void send(const boost::asio::ip::udp::endpoint& to, const std::vector<std::byte>& bytes,
             const peer_info& peer);
 

@@ -144,27 +144,6 @@ bool netsnmp_printable(std::string_view s) noexcept {
 
 }  // namespace
 
-void append_time_ticks(std::uint64_t ticks, std::string& out) {
-  out.push_back('(');
-  append_uint(ticks, out);
-  out.append(") ");
-  const std::uint64_t centi = ticks % 100;
-  std::uint64_t secs = ticks / 100;
-  const std::uint64_t days = secs / 86400;
-  secs %= 86400;
-  const std::uint64_t hours = secs / 3600;
-  secs %= 3600;
-  const std::uint64_t minutes = secs / 60;
-  secs %= 60;
-  auto it = std::back_inserter(out);
-  if (days == 0) {
-    fmt::format_to(it, "{}:{:02}:{:02}.{:02}", hours, minutes, secs, centi);
-  } else {
-    fmt::format_to(it, "{} {}, {}:{:02}:{:02}.{:02}", days, days == 1 ? "day" : "days", hours,
-                   minutes, secs, centi);
-  }
-}
-
 resolver::resolver(mib_set set) : set_(std::move(set)) {
   auto& nodes = set_.nodes;
   // The built-in roots, when the compiled set does not define them.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mibs/model/mib_set.hpp"
+#include "mibs/resolver/time_ticks.hpp"
 
 namespace trapsink::mibs {
 
@@ -170,8 +171,5 @@ class resolver {
   std::vector<std::uint32_t> same_name_;  ///< per node: the next node of the same name, or npos
   std::unordered_map<std::string_view, std::uint32_t> module_index_;
 };
-
-/// Format TimeTicks as Net-SNMP does: `(123456) 0:20:34.56`, `(8640000) 1 day, 0:00:00.00`.
-void append_time_ticks(std::uint64_t ticks, std::string& out);
 
 }  // namespace trapsink::mibs

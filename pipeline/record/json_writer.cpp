@@ -140,6 +140,22 @@ void writer::escaped(std::string_view s) {
   reserve(s.size());
   const char* run = s.data();
   const char* end = s.data() + s.size();
+  // The usual case: nothing to escape. Check eight bytes at a time, the last few padded with
+  // spaces (plain), then copy the string in one go.
+  {
+    const char* q = run;
+    while (end - q >= 8 && !has_escape(load8(q))) q += 8;
+    std::uint64_t tail = ones * ' ';
+    const auto left = static_cast<std::size_t>(end - q);
+    if (left < 8) {
+      std::memcpy(&tail, q, left);
+      if (!has_escape(tail)) {
+        std::memcpy(p_, run, s.size());
+        p_ += s.size();
+        return;
+      }
+    }
+  }
   for (const char* q = run; q < end; ++q) {
     while (end - q >= 8 && !has_escape(load8(q))) q += 8;  // skip plain stretches
     if (q == end) break;

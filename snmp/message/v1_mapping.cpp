@@ -56,4 +56,24 @@ std::vector<varbind> v1_trap_to_v2_varbinds(const trap_v1_pdu& trap, std::string
   return out;
 }
 
+void set_v1_trap_identity(const ber::oid& trap_oid, trap_v1_pdu& trap) {
+  const auto arcs = trap_oid.arcs();
+  if (trap_oid.size() == well_known::snmp_traps.size() + 1 &&
+      trap_oid.starts_with(well_known::snmp_traps) && arcs.back() >= 1 &&
+      arcs.back() <= static_cast<std::uint32_t>(enterprise_specific)) {
+    // RFC 3584 §3.2 step (1): a standard trap; enterprise snmpTraps (no snmpTrapEnterprise.0).
+    trap.enterprise = well_known::snmp_traps;
+    trap.generic_trap = static_cast<std::int32_t>(arcs.back()) - 1;
+    trap.specific_trap = 0;
+    return;
+  }
+  // RFC 3584 §3.2 step (2): enterpriseSpecific; the last sub-identifier is the specific-trap and
+  // the enterprise drops it, and the '0' before it when there is one.
+  trap.generic_trap = enterprise_specific;
+  trap.specific_trap = arcs.empty() ? 0 : static_cast<std::int32_t>(arcs.back());
+  std::size_t keep = arcs.empty() ? 0 : arcs.size() - 1;
+  if (keep >= 2 && arcs[keep - 1] == 0) --keep;
+  trap.enterprise.assign(arcs.first(keep));
+}
+
 }  // namespace trapsink::snmp::message

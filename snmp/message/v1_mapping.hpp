@@ -23,4 +23,13 @@ ber::oid v1_trap_oid(const trap_v1_pdu& trap);
 ///   = OBJECT IDENTIFIER enterprise. The three are appended for generic traps too.
 std::vector<varbind> v1_trap_to_v2_varbinds(const trap_v1_pdu& trap, std::string_view community);
 
+/// The other way (RFC 3584 §3.2 steps 1 and 2): a Trap-PDU's enterprise, generic-trap and
+/// specific-trap for an snmpTrapOID value (without an snmpTrapEnterprise.0 varbind):
+/// - one of the generic notifications snmpTraps.1 .. .6: enterprise snmpTraps, generic-trap
+///   0..5, specific-trap 0;
+/// - else enterpriseSpecific(6), specific-trap the last sub-identifier, enterprise the OID
+///   without it and, when the next-to-last sub-identifier is 0, without that one too.
+/// The other fields of trap are left as they are.
+void set_v1_trap_identity(const ber::oid& trap_oid, trap_v1_pdu& trap);
+
 }  // namespace trapsink::snmp::message

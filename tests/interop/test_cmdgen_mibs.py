@@ -31,7 +31,8 @@ def ours(args):
 class WithMibs(InteropCase):
     @classmethod
     def setUpClass(cls):
-        cls.agent = Snmpd(["rocommunity public 127.0.0.1", "sysContact mibs-test"])
+        cls.agent = Snmpd(["rocommunity public 127.0.0.1", "rwcommunity private 127.0.0.1",
+                           "sysContact mibs-test"])
 
     @classmethod
     def tearDownClass(cls):
@@ -61,6 +62,25 @@ class WithMibs(InteropCase):
         off = ours(["get", "-m", "", "-v2c", "-c", "public", self.agent.address,
                     ".1.3.6.1.2.1.1.4.0"])
         self.assertEqual(off.stdout, '.1.3.6.1.2.1.1.4.0 = STRING: "mibs-test"\n')
+
+    def test_set_type_from_mib(self):
+        # TYPE '=': the type comes from the object's SYNTAX, as snmpset does with MIBs loaded.
+        args = ["-v2c", "-c", "private", self.agent.address]
+        for name, value in (("SNMPv2-MIB::sysLocation.0", "rack 7, row 2"),
+                            ("sysName.0", "set-with-equals")):
+            with self.subTest(name=name):
+                mine = ours(["set"] + args + [name, "=", value])
+                self.assertEqual(mine.returncode, 0, mine.stderr)
+                back = with_mibs("snmpget", ["-v2c", "-c", "public", self.agent.address, name])
+                self.assertEqual(back.returncode, 0, back.stderr)
+                self.assertEqual(mine.stdout, back.stdout)
+                self.assertTrue(mine.stdout.endswith(f" = STRING: {value}\n"), mine.stdout)
+                theirs = with_mibs("snmpset", args + [name, "=", value])
+                self.assertEqual(theirs.stdout, mine.stdout)
+        # An object without a SYNTAX: a bad value, exit 2, nothing sent.
+        mine = ours(["set"] + args + ["SNMPv2-MIB::system", "=", "x"])
+        self.assertEqual(mine.returncode, 2)
+        self.assertIn("has no SYNTAX in the MIBs; give a type letter", mine.stderr)
 
 
 if __name__ == "__main__":

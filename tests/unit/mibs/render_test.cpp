@@ -86,6 +86,20 @@ TEST(ResolverRender, NumbersUnitsAndTime) {
             "IpAddress: 10.0.0.1");
 }
 
+TEST(ResolverRender, TimeTicksStyles) {
+  // The one TimeTicks writer: the full form (records' display, `Timeticks: ` values) and the
+  // -Oq form of the command-line tools, as Net-SNMP writes them.
+  std::string full;
+  append_time_ticks(12345, full);
+  EXPECT_EQ(full, "(12345) 0:02:03.45");
+  std::string quick;
+  append_time_ticks(12345, quick, ticks_style::quick);
+  EXPECT_EQ(quick, "0:0:02:03.45");
+  quick.clear();
+  append_time_ticks(4294967295u, quick, ticks_style::quick);
+  EXPECT_EQ(quick, "497:2:27:52.95");
+}
+
 TEST(ResolverRender, Bits) {
   EXPECT_EQ(typed("testBits", octets(value_kind::octet_string, "\xc0\x40"s)),
             "BITS: C0 40 a(0) b(1) c(9)");

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "receiver/record_builder.hpp"
 #include "snmp/message/well_known.hpp"
 #include "tests/unit/mibs/test_mib_set.hpp"
@@ -127,6 +129,74 @@ TEST(RecordNaming, NonUtf8MibTextIsMadeSafeForJson) {
                oid{1, 3, 6, 1, 4, 1, 99999, 0, 17});
   name_record(latin1, r);
   EXPECT_NE(varbinds_json(r).find(R"j("display":"21.50 ?C")j"), std::string::npos)
+      << varbinds_json(r);
+}
+
+/// Records whose varbinds cover the memo's cases: column instances with one and several index
+/// components, a scalar, OIDs named only by a prefix, OIDs not named at all, and one longer
+/// than the memo keeps (33 arcs).
+std::vector<std::vector<msg::varbind>> memo_cases() {
+  std::vector<std::uint32_t> long_oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 2};
+  while (long_oid.size() < 33) long_oid.push_back(static_cast<std::uint32_t>(long_oid.size()));
+  return {
+      {{oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 7}, msg::value::integer(7)},
+       {oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 7}, msg::value::integer(2)},
+       {oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 7}, msg::value::octets("eth0")}},
+      {{oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 8}, msg::value::integer(1)},
+       {oid{1, 3, 6, 1, 2, 1, 6, 19, 1, 7, 1, 4, 10, 0, 0, 1, 22, 1, 4, 10, 0, 0, 2, 5000},
+        msg::value::integer(5)},
+       {oid{1, 3, 6, 1, 2, 1, 1, 2, 0}, msg::value::object_id(msg::well_known::cold_start)}},
+      {{oid{5, 1}, msg::value::integer(1)},
+       {oid{1, 3, 6, 1, 4, 1, 88888, 1}, msg::value::octets("x")},
+       {oid(std::move(long_oid)), msg::value::octets("long")},
+       {oid{1, 3, 6, 1, 4, 1, 99999, 2, 0}, msg::value::integer(2150)}},
+  };
+}
+
+TEST(RecordNaming, TheReceivePathsMemoNamesAsTheResolverDoes) {
+  const auto shared = std::make_shared<const mibs::resolver>(mibs::testing::sample_set());
+  // Several rounds: the first fills the memo, the later ones are answered from it; values
+  // change between rounds (labels and display are rendered every time).
+  for (int round = 0; round < 3; ++round) {
+    for (auto vbs : memo_cases()) {
+      for (auto& vb : vbs) {
+        if (vb.val.type == snmp::ber::tag::integer && round > 0)
+          vb.val = msg::value::integer(round);
+      }
+      auto direct = v2c(vbs, msg::well_known::link_down);
+      auto memoised = direct;
+      name_record(names(), direct);
+      name_record(shared, memoised);
+      ASSERT_TRUE(direct.names.has_value());
+      EXPECT_NE(varbinds_json(direct).find("\"name\":"), std::string::npos);
+      EXPECT_EQ(pipeline::to_json(memoised), pipeline::to_json(direct)) << "round " << round;
+    }
+  }
+}
+
+TEST(RecordNaming, TheMemoFollowsAReloadedResolver) {
+  const std::vector<msg::varbind> vbs{
+      {oid{1, 3, 6, 1, 4, 1, 99999, 2, 0}, msg::value::integer(2150)},
+      {oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 7}, msg::value::integer(2)}};
+  auto first = std::make_shared<const mibs::resolver>(mibs::testing::sample_set());
+  auto r = v2c(vbs, msg::well_known::link_down);
+  name_record(first, r);
+  EXPECT_NE(varbinds_json(r).find(R"j("name":"TEST-MIB::testTemperature.0")j"), std::string::npos)
+      << varbinds_json(r);
+
+  // The reloaded index names the same OID differently: the memo must not answer from the old.
+  auto set = mibs::testing::sample_set();
+  for (auto& n : set.nodes) {
+    if (n.name == "testTemperature") n.name = "testHeat";
+  }
+  first.reset();
+  const auto second = std::make_shared<const mibs::resolver>(std::move(set));
+  r = v2c(vbs, msg::well_known::link_down);
+  name_record(second, r);
+  EXPECT_NE(varbinds_json(r).find(R"j("name":"TEST-MIB::testHeat.0")j"), std::string::npos)
+      << varbinds_json(r);
+  EXPECT_NE(varbinds_json(r).find(R"j("name":"IF-MIB::ifOperStatus.7","label":"down")j"),
+            std::string::npos)
       << varbinds_json(r);
 }
 

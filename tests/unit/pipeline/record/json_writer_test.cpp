@@ -179,6 +179,22 @@ TEST(AppendString, MatchesAReferenceOnRandomInput) {
   }
 }
 
+TEST(AppendString, OneEscapeAtEveryPositionOfShortAndWordSizedStrings) {
+  // The plain-string fast path checks eight bytes at a time and pads the last few: an escape
+  // in any position, of strings around the word boundaries, must still be found.
+  for (std::size_t len = 1; len <= 25; ++len) {
+    for (std::size_t at = 0; at < len; ++at) {
+      for (const char c : {'"', '\\', '\x01', '\x1f'}) {
+        std::string s(len, 'x');
+        s[at] = c;
+        ASSERT_EQ(escaped(s), reference_escape(s)) << len << " " << at;
+      }
+    }
+    const std::string plain(len, 'y');
+    ASSERT_EQ(escaped(plain), '"' + plain + '"');
+  }
+}
+
 TEST(AppendHex, LowercaseWithoutSeparators) {
   std::string out = "x";
   append_hex(out, "\x00\x01\xab\xff\x10"s);

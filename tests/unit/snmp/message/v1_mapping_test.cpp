@@ -102,5 +102,33 @@ TEST(V1Mapping, NetSnmpCapturedTrap) {
   EXPECT_EQ(vbs[5].val, value::octets("public"));
 }
 
+TEST(V1Mapping, TrapIdentityFromSnmpTrapOid) {
+  // RFC 3584 §3.2 step (1): the generic notifications.
+  trap_v1_pdu t;
+  set_v1_trap_identity(well_known::link_down, t);
+  EXPECT_EQ(t.enterprise, well_known::snmp_traps);
+  EXPECT_EQ(t.generic_trap, 2);
+  EXPECT_EQ(t.specific_trap, 0);
+  // Step (2): enterprise.0.specific loses both arcs ...
+  set_v1_trap_identity(ber::oid{1, 3, 6, 1, 2, 1, 10, 5, 0, 2}, t);
+  EXPECT_EQ(t.enterprise, (ber::oid{1, 3, 6, 1, 2, 1, 10, 5}));
+  EXPECT_EQ(t.generic_trap, 6);
+  EXPECT_EQ(t.specific_trap, 2);
+  // ... an SMIv2 notification without the 0 only the last one.
+  set_v1_trap_identity(ber::oid{1, 3, 6, 1, 4, 1, 8072, 2, 3, 1}, t);
+  EXPECT_EQ(t.enterprise, (ber::oid{1, 3, 6, 1, 4, 1, 8072, 2, 3}));
+  EXPECT_EQ(t.generic_trap, 6);
+  EXPECT_EQ(t.specific_trap, 1);
+  // Round trip with §3.1 for every generic trap and an enterprise-specific one.
+  for (std::int32_t g = 0; g < 6; ++g) {
+    set_v1_trap_identity(v1_trap_oid(sample_trap(g, 0)), t);
+    EXPECT_EQ(t.generic_trap, g);
+  }
+  const auto specific = sample_trap(6, 17);
+  set_v1_trap_identity(v1_trap_oid(specific), t);
+  EXPECT_EQ(t.enterprise, specific.enterprise);
+  EXPECT_EQ(t.specific_trap, 17);
+}
+
 }  // namespace
 }  // namespace trapsink::snmp::message
