@@ -1,12 +1,13 @@
 // trapsink: one binary, one subcommand per task. Exit codes (docs/cli.md):
 //   0 success, 1 runtime failure (cannot bind, cannot open an output), 2 bad arguments.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 #include "cli/blast_command.hpp"
 #include "cli/check_config_command.hpp"
@@ -16,24 +17,50 @@
 #include "cli/query_command.hpp"
 #include "cli/reload_command.hpp"
 #include "cli/serve_command.hpp"
+#include "service/logging.hpp"
+
+#ifndef TRAPSINK_VERSION
+#define TRAPSINK_VERSION "unknown"
+#endif
+#ifndef TRAPSINK_GIT_DESCRIBE
+#define TRAPSINK_GIT_DESCRIBE ""
+#endif
 
 namespace {
-constexpr const char* version = "0.1.0";
+/// "trapsink 0.1.0" or, built from a git checkout, "trapsink 0.1.0 (git a51a4ba)".
+std::string version_text() {
+  std::string v = std::string("trapsink ") + TRAPSINK_VERSION;
+  if (const std::string_view git = TRAPSINK_GIT_DESCRIBE; !git.empty()) {
+    v += " (git " + std::string(git) + ")";
+  }
+  return v;
 }
+}  // namespace
 
 int main(int argc, char** argv) {
   // Logs go to stderr: stdout carries records when --jsonl is '-'.
-  auto logger = spdlog::stderr_color_mt("trapsink");
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  trapsink::service::init_logging();
 
   CLI::App app{"trapsink: SNMP notification receiver and collector", "trapsink"};
-  app.set_version_flag("--version", version);
+  app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   std::string log_level = "info";
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical, off")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
-      ->capture_default_str();
+  auto* log_level_opt =
+      app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical, off")
+          ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+          ->capture_default_str();
+  std::string log_format = "text";
+  auto* log_format_opt =
+      app.add_option("--log-format", log_format,
+                     "Log lines as text or as JSON objects (ts, level, logger, msg)")
+          ->check(CLI::IsMember({"text", "json"}))
+          ->capture_default_str();
+  std::string log_file;
+  auto* log_file_opt =
+      app.add_option("--log-file", log_file,
+                     "Append the log to FILE instead of standard error ('-': standard error); "
+                     "serve reopens it on SIGHUP")
+          ->type_name("FILE");
 
   auto serve = trapsink::cli::add_serve_command(app);
   auto check_config = trapsink::cli::add_check_config_command(app);
@@ -57,7 +84,17 @@ int main(int argc, char** argv) {
               << "\nRun 'trapsink --help' or 'trapsink serve --help'.\n";
     return 2;
   }
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  try {
+    trapsink::service::log_settings flags;
+    if (log_level_opt->count() > 0) flags.level = log_level;
+    if (log_format_opt->count() > 0) flags.format = log_format;
+    if (log_file_opt->count() > 0) flags.file = log_file;
+    trapsink::service::set_command_line_logging(flags);
+    trapsink::service::apply_logging();
+  } catch (const std::exception& e) {
+    std::cerr << "trapsink: " << e.what() << '\n';
+    return 1;
+  }
 
   try {
     if (app.got_subcommand("serve")) return serve();

@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "config/netsnmp_users.hpp"
 #include "receiver/server.hpp"
+#include "service/logging.hpp"
 
 namespace trapsink::cli {
 
@@ -92,6 +93,13 @@ std::shared_ptr<server_flags> add_server_flags(CLI::App& cmd) {
                      "Write the process ID to FILE, and the outcome of each configuration "
                      "reload to FILE.reload, for 'trapsink reload' (default: none)")
           ->type_name("FILE");
+  f->user_opt = cmd.add_option("--user", f->user,
+                               "Once the sockets are bound and the outputs open, switch to this "
+                               "user (name or uid) for good (docs/operations.md)")
+                    ->type_name("USER");
+  f->group_opt =
+      cmd.add_option("--group", f->group, "The group for --user (default: the user's own)")
+          ->type_name("GROUP");
   return f;
 }
 
@@ -171,6 +179,8 @@ receiver::server_options resolve_server_options(const server_flags& f) {
     }
     o.origins.erase("http");
   }
+  if (f.user_opt->count() > 0) o.user = f.user;
+  if (f.group_opt->count() > 0) o.group = f.group;
 
   config::validate(o);
   return o;
@@ -187,6 +197,17 @@ std::function<int()> add_serve_command(CLI::App& app) {
     } catch (const config::config_error& e) {
       std::cerr << "trapsink: " << e.what() << '\n';
       return 2;
+    }
+    // The configuration's log settings (the global flags win); a log file that cannot be
+    // opened is a startup failure.
+    try {
+      service::apply_logging(o.logging);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "trapsink: " << e.what() << '\n';
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "trapsink: " << e.what() << '\n';
+      return 1;
     }
     // A reload (SIGHUP) reads the configuration again the same way: the file, then the same
     // flags on top (they keep precedence), then the same validation.

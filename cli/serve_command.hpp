@@ -33,6 +33,8 @@ struct server_flags {
   std::string mib_index;
   std::string http;
   std::string pid_file;
+  std::string user;
+  std::string group;
 
   // The options, to tell which were given.
   CLI::Option* config_opt = nullptr;
@@ -50,6 +52,8 @@ struct server_flags {
   CLI::Option* state_dir_opt = nullptr;
   CLI::Option* mib_index_opt = nullptr;
   CLI::Option* http_opt = nullptr;
+  CLI::Option* user_opt = nullptr;
+  CLI::Option* group_opt = nullptr;
 };
 
 /// Add the server flags to a subcommand; the returned object holds their values after parsing.

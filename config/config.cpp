@@ -24,6 +24,7 @@
 #include "core/cidr.hpp"
 #include "pipeline/sinks/kafka/kafka_sink.hpp"
 #include "pipeline/stages/dedup.hpp"
+#include "service/privileges.hpp"
 
 namespace trapsink::config {
 namespace {
@@ -35,12 +36,13 @@ using snmp::usm::security_level;
 using snmp::usm::user_config;
 
 // clang-format off
-constexpr std::array<std::string_view, 28> top_keys{
+constexpr std::array<std::string_view, 33> top_keys{
     "listen", "communities", "any_community", "jsonl", "sqlite", "kafka", "sinks",
     "queue_capacity", "inform_ack", "inform_dedup_window", "shutdown_deadline", "engine_id",
     "state_dir", "key_cache_size", "remote_engine_limit", "users_from", "users", "routes",
     "default_sinks", "dedup", "rate_limit", "mib_index", "receive_shards", "receive_buffer",
-    "http", "enrich", "enrich_options", "pid_file"};
+    "http", "enrich", "enrich_options", "pid_file", "user", "group", "log_format", "log_file",
+    "log_level"};
 // clang-format on
 constexpr std::array<std::string_view, 7> enrich_keys{"name",   "match",   "index_from", "get",
                                                       "target", "timeout", "retries"};
@@ -262,6 +264,26 @@ class loader {
     } else if (k == "pid_file") {
       o_.pid_file = string_value(e);
       if (o_.pid_file.empty()) fail(mark(e), "pid_file: give a path, or leave the key out");
+    } else if (k == "user" || k == "group") {
+      std::string v = string_value(e);
+      if (v.empty()) fail(mark(e), fmt::format("{}: give a name or a number", k));
+      (k == "user" ? o_.user : o_.group) = std::move(v);
+    } else if (k == "log_format") {
+      std::string v = string_value(e);
+      if (!service::valid_log_format(v)) {
+        fail(mark(e), fmt::format("log_format: '{}' is not text or json", v));
+      }
+      o_.logging.format = std::move(v);
+    } else if (k == "log_level") {
+      std::string v = string_value(e);
+      if (!service::valid_log_level(v)) {
+        fail(mark(e), fmt::format("log_level: '{}' is not trace, debug, info, warn, error, "
+                                  "critical or off",
+                                  v));
+      }
+      o_.logging.level = std::move(v);
+    } else if (k == "log_file") {
+      o_.logging.file = string_value(e);
     } else if (k == "mib_index") {
       o_.mib_index = string_value(e);
       if (o_.mib_index.empty()) fail(mark(e), "mib_index: give the path of a compiled index file");
@@ -1568,6 +1590,17 @@ void check_shared_files(const receiver::server_options& o) {
 }  // namespace
 
 void validate(receiver::server_options& o) {
+  // user/group name accounts of this machine (docs/operations.md).
+  if (!o.group.empty() && o.user.empty()) {
+    throw config_error("group: '" + o.group + "' needs user: (or --user) too");
+  }
+  if (!o.user.empty()) {
+    try {
+      (void)service::resolve_identity(o.user, o.group);
+    } catch (const std::runtime_error& e) {
+      throw config_error(e.what());
+    }
+  }
   if (o.http) {
     try {
       if (!o.http->token_file.empty() && o.http->token.empty()) {

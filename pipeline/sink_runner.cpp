@@ -130,6 +130,31 @@ std::size_t sink_runner::queued() const {
   return queue_.size();
 }
 
+std::optional<sink_problem> sink_runner::health() const {
+  {
+    std::lock_guard lock(health_mu_);
+    if (failure_) return failure_;
+  }
+  return sink_->problem();
+}
+
+void sink_runner::note_failure(std::string_view fallback) noexcept {
+  try {
+    std::string why = sink_->last_error();
+    if (why.empty()) {
+      const auto p = sink_->problem();
+      why = p ? p->error : std::string(fallback);
+    }
+    std::lock_guard lock(health_mu_);
+    if (!failure_) {
+      failure_.emplace();
+      failure_->since = std::chrono::system_clock::now();
+    }
+    failure_->error = std::move(why);
+  } catch (...) {  // std::bad_alloc: the health report keeps its previous text
+  }
+}
+
 void sink_runner::run() noexcept {
   while (take_batch()) {
     deliver();
@@ -196,11 +221,15 @@ void sink_runner::deliver() {
         spdlog::info("sink {}: writing again after {} failed attempt(s)", name_, burst_errors_);
         failing_ = false;
         burst_errors_ = 0;
+        std::lock_guard lock(health_mu_);
+        failure_.reset();
       }
       return;
     }
     errors_.inc();
     ++burst_errors_;
+    note_failure(res == write_result::drop ? "write rejected a batch (discarded)"
+                                           : "write failed (retrying)");
     if (res == write_result::drop) {
       discarded_write_failed_.inc(n);
       settle(batch_, false);

@@ -17,6 +17,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -100,6 +101,10 @@ class sink_runner {
   /// Records currently queued (not counting a batch being written).
   std::size_t queued() const;
 
+  /// The sink's problem now, if any: the last write failed (retrying or dropped; until a write
+  /// succeeds again) or the sink reports one of its own (sink::problem). Thread-safe.
+  std::optional<sink_problem> health() const;
+
  private:
   using clock = std::chrono::steady_clock;
 
@@ -116,6 +121,8 @@ class sink_runner {
   void discard_remaining();
   /// A durable runner's verdict on records that carry a delivery_ack.
   void settle(std::span<const record_ptr> records, bool ok) noexcept;
+  /// Record a failed write for health(): the sink's reason or `fallback` (write failures only).
+  void note_failure(std::string_view fallback) noexcept;
 
   std::unique_ptr<sink> sink_;
   sink_runner_options options_;
@@ -141,6 +148,9 @@ class sink_runner {
   std::vector<record_ptr> batch_;  ///< only touched by the runner's thread
   bool failing_ = false;           ///< inside an error burst (for rate-limited logging)
   std::uint64_t burst_errors_ = 0;
+
+  mutable std::mutex health_mu_;  ///< guards failure_ (written on failures and recovery only)
+  std::optional<sink_problem> failure_;
 
   bool stopped_ = false;  ///< stop() has completed (owner thread only)
   std::thread thread_;    ///< last: started after every other member is ready

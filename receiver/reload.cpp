@@ -99,6 +99,11 @@ std::vector<std::string> restart_keys_changed(const server_options& a, const ser
   if (a.remote_engine_limit != b.remote_engine_limit) out.emplace_back("remote_engine_limit");
   if (a.shutdown_deadline != b.shutdown_deadline) out.emplace_back("shutdown_deadline");
   if (a.pid_file != b.pid_file) out.emplace_back("pid_file");
+  if (a.user != b.user) out.emplace_back("user");
+  if (a.group != b.group) out.emplace_back("group");
+  if (a.logging.format != b.logging.format) out.emplace_back("log_format");
+  if (a.logging.file != b.logging.file) out.emplace_back("log_file");
+  if (a.logging.level != b.logging.level) out.emplace_back("log_level");
   const auto& ea = a.enrich_options;
   const auto& eb = b.enrich_options;
   if (ea.max_in_flight_per_agent != eb.max_in_flight_per_agent ||
@@ -171,7 +176,10 @@ reload_controller::reload_controller(server_options running, std::vector<running
 
 reload_controller::~reload_controller() {
   t_.metrics->remove_gauges("trapsink_config_last_reload_success_timestamp_seconds");
-  if (t_.queue_gauges) t_.metrics->remove_gauges("trapsink_sink_queue_depth");
+  if (t_.queue_gauges) {
+    t_.metrics->remove_gauges("trapsink_sink_queue_depth");
+    t_.metrics->remove_gauges("trapsink_sink_up");
+  }
 }
 
 void reload_controller::register_gauges() {
@@ -180,6 +188,9 @@ void reload_controller::register_gauges() {
     t_.metrics->set_gauge("trapsink_sink_queue_depth", fmt::format("sink=\"{}\"", s.config.name),
                           "Records queued for a sink now.",
                           [rp = s.runner.get()] { return static_cast<double>(rp->queued()); });
+    t_.metrics->set_gauge("trapsink_sink_up", fmt::format("sink=\"{}\"", s.config.name),
+                          "1 while a sink delivers, 0 while it fails (the reason is in /readyz).",
+                          [rp = s.runner.get()] { return rp->health() ? 0.0 : 1.0; });
   }
 }
 
@@ -236,6 +247,9 @@ void reload_controller::apply(server_options next) {
   next.shutdown_deadline = running_.shutdown_deadline;
   next.pid_file = running_.pid_file;
   next.enrich_options = running_.enrich_options;
+  next.user = running_.user;
+  next.group = running_.group;
+  next.logging = running_.logging;
 
   // Sinks: keep the unchanged ones, start the new and changed ones. A sink that cannot start
   // refuses the reload; those started for it are stopped again (they received nothing).
@@ -312,6 +326,7 @@ void reload_controller::apply(server_options next) {
       if (t_.queue_gauges) {
         t_.metrics->remove_gauge("trapsink_sink_queue_depth",
                                  fmt::format("sink=\"{}\"", s.config.name));
+        t_.metrics->remove_gauge("trapsink_sink_up", fmt::format("sink=\"{}\"", s.config.name));
       }
     }
     spdlog::info("reload: sink {} {}: it stops once its queue is written out", s.config.name,

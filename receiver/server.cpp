@@ -27,11 +27,13 @@
 #include "mibs/index/index_file.hpp"
 #include "mibs/resolver/load.hpp"
 #include "pipeline/dispatcher.hpp"
+#include "pipeline/record/json_writer.hpp"
 #include "pipeline/sink_runner.hpp"
 #include "pipeline/sinks/jsonl/jsonl_sink.hpp"
 #include "pipeline/sinks/kafka/kafka_sink.hpp"
 #include "pipeline/sinks/sqlite/sqlite_sink.hpp"
 #include "receiver/reload.hpp"
+#include "receiver/run_as.hpp"
 #include "receiver/statistics.hpp"
 #include "receiver/udp_listener.hpp"
 #include "snmp/engine/local_engine.hpp"
@@ -117,6 +119,12 @@ std::unique_ptr<http::http_server> start_http(const http::http_options& ho,
         r.problems.push_back(
             fmt::format("sink {}: queue full ({} records)", runner->name(), runner->capacity()));
       }
+      if (const auto p = runner->health()) {
+        std::string since;  // a quoted RFC 3339 time
+        pipeline::json::append_time(since, p->since);
+        r.problems.push_back(fmt::format("sink {}: {} (since {})", runner->name(), p->error,
+                                         std::string_view(since).substr(1, since.size() - 2)));
+      }
     }
     r.ready = r.problems.empty();
     return r;
@@ -198,6 +206,8 @@ pipeline::enrich_resolve_fn enrich_resolver(std::shared_ptr<const mibs::resolver
 
 int run_server(const server_options& options, options_source reload) {
   core::metrics_registry metrics;
+  // user: noted before the sinks create their files; completed once everything is bound.
+  auto run_as = prepare_run_as(options);
 
   // Sinks first: a sink that cannot start (unwritable file) fails before we listen.
   std::vector<running_sink> sinks;
@@ -383,6 +393,7 @@ int run_server(const server_options& options, options_source reload) {
   std::unique_ptr<http::http_server> http_server;
   if (options.http)
     http_server = start_http(*options.http, options, metrics, *stream, pipe, listening);
+  if (run_as) run_as->complete();
   if (options.communities.any_community) {
     spdlog::info("accepting any community");
   } else {
@@ -409,6 +420,7 @@ int run_server(const server_options& options, options_source reload) {
   std::function<void()> on_hangup = [&] {
     hangup.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
+      service::reopen_log_file();
       bool reopened = false;
       for (const auto& rs : reloader.sinks()) {
         if (rs.jsonl_file == nullptr) continue;

@@ -21,6 +21,7 @@
 #include "pipeline/stages/enrich.hpp"
 #include "receiver/listen_address.hpp"
 #include "receiver/notification_receiver.hpp"
+#include "service/logging.hpp"
 #include "snmp/usm/user.hpp"
 
 namespace trapsink::receiver {
@@ -135,6 +136,15 @@ struct server_options {
   /// serve writes its process ID here at startup (removed at exit), and the outcome of each
   /// configuration reload next to it (reload_status_path()), for `trapsink reload`; empty: none.
   std::string pid_file;
+
+  // Running as a service (docs/operations.md).
+  /// Switch to this user (a name or uid) once the sockets are bound and the outputs open
+  /// (`user`, --user); empty: stay who started trapsink (a warning when that is root).
+  std::string user;
+  /// The group for `user` (a name or gid); empty: the user's primary group.
+  std::string group;
+  /// `log_format`, `log_file`, `log_level` of the configuration file (the global flags win).
+  service::log_settings logging;
 
   /// Where the configuration file set some values, "FILE:LINE:COL" by dotted key
   /// ("jsonl.path", "jsonl.rotate_size", "sqlite.path", "kafka.spool_dir", ...), for the checks

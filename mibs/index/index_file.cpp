@@ -442,6 +442,12 @@ std::optional<std::filesystem::path> bundled_index_path() {
   std::error_code ec;
   if (const char* env = std::getenv("TRAPSINK_MIB_INDEX"); env != nullptr && *env != '\0')
     return std::filesystem::path(env);
+  // An installed trapsink: PREFIX/bin/trapsink finds PREFIX/share/trapsink/mibs.idx, wherever
+  // the tree was installed or moved to (cmake --install --prefix, a package, a container).
+  if (const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec); !ec) {
+    const auto p = exe.parent_path().parent_path() / "share" / "trapsink" / "mibs.idx";
+    if (std::filesystem::is_regular_file(p, ec)) return p;
+  }
 #ifdef TRAPSINK_BUILD_MIB_INDEX
   if (std::filesystem::path p(TRAPSINK_BUILD_MIB_INDEX); std::filesystem::is_regular_file(p, ec))
     return p;

@@ -36,9 +36,10 @@ mib_set decode_index(std::string_view bytes);
 /// The checksum the header carries for a payload (exposed for tests that forge files).
 std::uint64_t index_checksum(std::string_view payload) noexcept;
 
-/// The bundled index: $TRAPSINK_MIB_INDEX if set; else the file the build produced (path
-/// compiled in) if it exists; else the installed ${prefix}/share/trapsink/mibs.idx if it
-/// exists; else nullopt.
+/// The bundled index: $TRAPSINK_MIB_INDEX if set; else share/trapsink/mibs.idx beside the
+/// executable's bin/ directory (an installed tree, wherever it is) if it exists; else the file
+/// the build produced (path compiled in) if it exists; else the configured install prefix's
+/// share/trapsink/mibs.idx if it exists; else nullopt.
 std::optional<std::filesystem::path> bundled_index_path();
 
 }  // namespace trapsink::mibs

@@ -46,7 +46,7 @@ class CliErrors(unittest.TestCase):
     def test_version(self):
         r = run("--version")
         self.assertEqual(r.returncode, 0)
-        self.assertRegex(r.stdout.strip(), r"^\d+\.\d+\.\d+$")
+        self.assertRegex(r.stdout.strip(), r"^trapsink \d+\.\d+\.\d+( \(git \S+\))?$")
 
 
 if __name__ == "__main__":

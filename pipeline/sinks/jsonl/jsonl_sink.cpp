@@ -168,6 +168,10 @@ bool jsonl_sink::drain() noexcept {
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
+      try {
+        last_error_ = fmt::format("write to '{}' failed: {}", options_.path, std::strerror(err));
+      } catch (...) {  // std::bad_alloc: keep the previous text
+      }
       if (!failing_) {
         spdlog::warn("jsonl sink: write to '{}' failed: {}; will retry", options_.path,
                      std::strerror(err));
@@ -229,6 +233,10 @@ write_result jsonl_sink::write(std::span<const record_ptr> batch) noexcept {
     }
     if (!drain()) return write_result::retry;
   } catch (...) {  // std::bad_alloc while encoding
+    try {
+      last_error_ = "out of memory while encoding a batch";
+    } catch (...) {
+    }
     return write_result::retry;
   }
   batch_first_ = nullptr;

@@ -66,6 +66,9 @@ class jsonl_sink final : public sink {
   /// standard output, which cannot be made durable.
   bool sync() noexcept override;
 
+  /// "write to 'PATH' failed: REASON" for the last failed write.
+  std::string last_error() const override { return last_error_; }
+
   /// The path written to ("-" for standard output).
   const std::string& path() const noexcept { return options_.path; }
 
@@ -102,6 +105,7 @@ class jsonl_sink final : public sink {
   std::size_t encoded_ = 0;  ///< records of that batch already encoded into pending_
   bool failing_ = false;     ///< inside an error burst (for rate-limited logging)
   std::uint64_t burst_errors_ = 0;
+  std::string last_error_;  ///< the last write error, for the runner's health report
   std::atomic<bool> reopen_{false};
   std::uint64_t file_size_ = 0;  ///< bytes in the current file
   std::chrono::steady_clock::time_point opened_at_;

@@ -158,6 +158,14 @@ struct kafka_sink::impl {
   std::unordered_map<std::string, rd_kafka_topic_t*> topics;
   std::atomic<bool> fatal{false};
 
+  /// No broker reachable (or a fatal error): reported by problem() until a message is
+  /// delivered or the brokers answer a metadata request again.
+  mutable std::mutex health_mu;
+  std::optional<sink_problem> down;  ///< guarded by health_mu
+  std::atomic<bool> is_down{false};  ///< down is set (checked on every delivery)
+  void set_down(std::string why) noexcept;
+  void clear_down() noexcept;
+
   /// Held by whoever produces to or polls librdkafka.
   std::mutex kafka_mu;
 
@@ -459,6 +467,7 @@ void kafka_sink::impl::delivery(const rd_kafka_message_t* m) {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     count(c_delivered);
     if (replay) count(c_replayed);
+    if (is_down.load(std::memory_order_relaxed)) clear_down();
   } else if (permanent(err)) {
     count(c_dropped);
     std::uint64_t suppressed = 0;
@@ -502,7 +511,11 @@ void kafka_sink::impl::on_error(rd_kafka_t* rk, int err, const char* reason, voi
     char buf[512] = "";
     rd_kafka_fatal_error(rk, buf, sizeof buf);
     spdlog::error("kafka sink: fatal producer error: {}", buf);
+    self->set_down(std::string("fatal producer error: ") + buf);
     return;
+  }
+  if (e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+    self->set_down("no broker reachable (" + self->opt.brokers + "): " + reason);
   }
   std::uint64_t suppressed = 0;
   if (self->error_limiter.allow(suppressed)) {
@@ -849,7 +862,28 @@ bool kafka_sink::impl::broker_reachable() {
   const rd_kafka_resp_err_t err = rd_kafka_metadata(
       rk, 0, nullptr, &md, static_cast<int>(std::min<long long>(opt.delivery_wait.count(), 2000)));
   if (md != nullptr) rd_kafka_metadata_destroy(md);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR && is_down.load(std::memory_order_relaxed)) clear_down();
   return err == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+void kafka_sink::impl::set_down(std::string why) noexcept {
+  try {
+    std::lock_guard lock(health_mu);
+    if (!down) {
+      down.emplace();
+      down->since = std::chrono::system_clock::now();
+    }
+    down->error = std::move(why);
+    is_down = true;
+  } catch (...) {  // std::bad_alloc: the previous report stays
+  }
+}
+
+void kafka_sink::impl::clear_down() noexcept {
+  std::lock_guard lock(health_mu);
+  if (down) spdlog::info("kafka sink: a broker is reachable again ({})", opt.brokers);
+  down.reset();
+  is_down = false;
 }
 
 bool kafka_sink::impl::replay_round(std::vector<spooled_message>& msgs) {
@@ -1006,6 +1040,27 @@ void kafka_sink::flush() noexcept {
     if (impl_->spool) impl_->spool->sync();
   } catch (...) {
   }
+}
+
+std::string kafka_sink::last_error() const {
+  // last_error is written by delivery reports, served under kafka_mu; the replay thread may
+  // hold it for a while: then the broker report (or the runner's own words) stands in.
+  std::unique_lock lock(impl_->kafka_mu, std::try_to_lock);
+  if (lock.owns_lock() && !impl_->last_error.empty()) return impl_->last_error;
+  if (lock.owns_lock()) lock.unlock();
+  std::lock_guard hlock(impl_->health_mu);
+  return impl_->down ? impl_->down->error : std::string{};
+}
+
+std::optional<sink_problem> kafka_sink::problem() const {
+  // Serve librdkafka's error callbacks when no batch is being written (an idle sink would
+  // otherwise not hear that its brokers went away); skip it when someone else is polling.
+  {
+    std::unique_lock lock(impl_->kafka_mu, std::try_to_lock);
+    if (lock.owns_lock() && impl_->rk != nullptr) rd_kafka_poll(impl_->rk, 0);
+  }
+  std::lock_guard lock(impl_->health_mu);
+  return impl_->down;
 }
 
 kafka_sink_stats kafka_sink::stats() const {

@@ -107,6 +107,14 @@ class kafka_sink final : public sink {
   /// Wait up to flush_timeout for every outstanding message; sync the spool.
   void flush() noexcept override;
 
+  /// The last delivery error librdkafka reported, or the broker problem below.
+  std::string last_error() const override;
+
+  /// "no broker reachable (BROKERS): REASON" (librdkafka's all-brokers-down error) or a fatal
+  /// producer error, until a message is delivered or the brokers answer again. Serves
+  /// librdkafka's pending callbacks first when no other thread is polling.
+  std::optional<sink_problem> problem() const override;
+
   /// A snapshot of the delivery counts.
   kafka_sink_stats stats() const;
 

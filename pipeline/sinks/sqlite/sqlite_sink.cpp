@@ -348,6 +348,11 @@ void sqlite_sink::rollback() noexcept {
 
 void sqlite_sink::note_failure(int rc, std::string_view what) noexcept {
   ++burst_errors_;
+  try {
+    last_error_ =
+        fmt::format("{} '{}' failed: {} ({})", what, options_.path, sqlite::describe(rc), rc);
+  } catch (...) {  // std::bad_alloc: keep the previous text
+  }
   if (failing_) return;
   failing_ = true;
   try {

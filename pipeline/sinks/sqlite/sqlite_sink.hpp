@@ -100,6 +100,9 @@ class sqlite_sink final : public sink {
   /// The options in use.
   const sqlite_options& options() const noexcept { return options_; }
 
+  /// "writing a batch to 'PATH' failed: REASON (CODE)" for the last failed write.
+  std::string last_error() const override { return last_error_; }
+
  private:
   /// What one retention pass did inside a transaction, applied once it commits.
   struct retention_run {
@@ -204,6 +207,7 @@ class sqlite_sink final : public sink {
 
   bool failing_ = false;  ///< inside a write error burst (for rate-limited logging)
   std::uint64_t burst_errors_ = 0;
+  std::string last_error_;  ///< the last write error, for the runner's health report
   bool retention_failing_ = false;
 };
 

@@ -187,7 +187,8 @@ TEST_F(ConfigTest, UnknownKeySuggestsTheClosest) {
                 "inform_ack, inform_dedup_window, shutdown_deadline, engine_id, state_dir, "
                 "key_cache_size, remote_engine_limit, users_from, users, routes, "
                 "default_sinks, dedup, rate_limit, mib_index, receive_shards, receive_buffer, "
-                "http, enrich, enrich_options, pid_file)");
+                "http, enrich, enrich_options, pid_file, user, group, log_format, log_file, "
+                "log_level)");
   expect_message(error("jsnol: out.jsonl\n"), at("1:1"),
                  {"unknown key 'jsnol'", "did you mean 'jsonl'?"});
   expect_message(error("queue_capacty: 5\n"), at("1:1"), {"did you mean 'queue_capacity'?"});
