@@ -514,23 +514,16 @@ int sqlite_sink::add_varbind(std::int64_t seq, const snmp::message::varbind& v) 
 }
 
 int sqlite_sink::flush_index() {
-  // In key order: neighbouring inserts land on the same B-tree pages.
-  entry_order_.clear();
-  for (std::size_t i = 0; i < entries_used_; ++i) entry_order_.push_back(i);
-  std::sort(entry_order_.begin(), entry_order_.end(), [this](std::size_t a, std::size_t b) {
-    const auto& x = entries_[a];
-    const auto& y = entries_[b];
-    return x.key != y.key ? x.key < y.key : x.seqs.front() < y.seqs.front();
-  });
-  for (std::size_t done = 0; done < entry_order_.size();) {
-    const std::size_t n = std::min(rows_per_index_insert, entry_order_.size() - done);
+  // In the order the keys first came (sorting them by key cost more than it saved).
+  for (std::size_t done = 0; done < entries_used_;) {
+    const std::size_t n = std::min(rows_per_index_insert, entries_used_ - done);
     statement& st = insert_index_[n - 1];
     int rc = SQLITE_OK;
     auto keep = [&rc](int b) {
       if (rc == SQLITE_OK && b != SQLITE_OK) rc = b;
     };
     for (std::size_t i = 0; i < n; ++i) {
-      const index_entry& e = entries_[entry_order_[done + i]];
+      const index_entry& e = entries_[done + i];
       const int p = static_cast<int>(i) * 3;
       keep(st.bind(p + 1, std::string_view(e.key)));
       keep(st.bind(p + 2, e.seqs.front()));

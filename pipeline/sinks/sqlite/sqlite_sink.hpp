@@ -119,7 +119,7 @@ class sqlite_sink final : public sink {
   int bind_event(sqlite::statement& st, std::size_t row, const record& r, std::int64_t seq);
   /// Add event `seq` to the batch's varbind_index entry of this varbind's search key.
   int add_varbind(std::int64_t seq, const snmp::message::varbind& v);
-  /// Insert the batch's varbind_index entries, in key order, rows_per_index_insert at a time.
+  /// Insert the batch's varbind_index entries, rows_per_index_insert at a time.
   int flush_index();
   /// The oids.id of an OID, adding it to the dictionary when new.
   int oid_id(const snmp::ber::oid& oid, std::int64_t& id);
@@ -189,7 +189,6 @@ class sqlite_sink final : public sink {
   std::vector<index_entry> entries_;  ///< the first entries_used_ are this batch's
   std::size_t entries_used_ = 0;
   std::unordered_map<std::string, std::size_t> entry_of_key_;  ///< key -> index in entries_
-  std::vector<std::size_t> entry_order_;                       ///< entries sorted by key
   std::string key_buf_;
   std::array<std::string, rows_per_index_insert> seqs_texts_;  ///< JSON arrays being bound
   /// The next events.seq to give: above every seq stored or referenced by varbind_index, so a
