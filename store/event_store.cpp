@@ -106,15 +106,17 @@ where build_where(const query& q) {
     }
   }
   for (const auto& v : q.varbinds) {
-    // varbind_index (schema v2): for each OID of the subtree (oids) and each bucket of 65,536
-    // events that still holds events, the entries of that OID with this value (key equal to
-    // bucket + OID number + 't' + value) or with any value (keys from bucket + OID number up to
-    // the next OID number). CROSS JOIN keeps that order: the planner has no statistics.
+    // varbind_index (schema v2, v3): for each OID of the subtree (oids) and each bucket of
+    // 65,536 events that still holds events, the entries of that OID with this value (key equal
+    // to bucket + OID number + 't' + value) or with any value (keys from bucket + OID number up
+    // to the next OID number); an entry's events are its event_seq, or the seqs of its `seqs`
+    // array when it has one. CROSS JOIN keeps that order: the planner has no statistics.
     std::string cond = fmt::format(
         "seq IN (WITH RECURSIVE r(lo, hi) AS (SELECT (SELECT min(seq) FROM events) >> {0}, "
         "(SELECT max(seq) FROM events) >> {0}), b(n) AS (SELECT lo FROM r WHERE lo IS NOT NULL "
         "UNION ALL SELECT n + 1 FROM b, r WHERE n < r.hi) "
-        "SELECT x.event_seq FROM oids AS o CROSS JOIN b CROSS JOIN varbind_index AS x "
+        "SELECT coalesce(j.value, x.event_seq) FROM oids AS o CROSS JOIN b CROSS JOIN "
+        "varbind_index AS x LEFT JOIN json_each(x.seqs) AS j "
         "WHERE o.oid >= ? AND o.oid < ? AND ",
         pipeline::sinks::sqlite::varbind_bucket_shift);
     w.values.emplace_back(v.oid);

@@ -138,17 +138,20 @@ class SqliteQuery(InteropCase):
         self.assertEqual(len(rows), 1)
         self.assertEqual(shell(self.db, "PRAGMA integrity_check"), "ok")
         self.assertEqual(shell(self.db, "PRAGMA journal_mode"), "wal")
-        self.assertEqual(shell(self.db, "PRAGMA user_version"), "2")
+        self.assertEqual(shell(self.db, "PRAGMA user_version"), "3")
         check_complete_rows(self.db)
         # The shell searches of docs/storage.md: the varbinds view (a scan of the record JSON)
-        # and varbind_index's key (bucket, OID number, 't', value).
+        # and varbind_index's key (bucket, OID number, 't', value) with the entry's events
+        # (event_seq, or the seqs array of an entry shared by events of one batch).
         self.assertEqual(shell(self.db, "SELECT e.id FROM events e JOIN varbinds v ON "
                                         "v.event_seq = e.seq WHERE v.oid = '1.3.6.1.2.1.1.5.0' "
                                         "AND v.value = 'core-sw-9'"), rows[0]["id"])
         self.assertEqual(shell(self.db, "SELECT e.id FROM events e JOIN oids o ON o.oid = "
                                         "'1.3.6.1.2.1.1.5.0' JOIN varbind_index x ON x.key = "
                                         "printf('%08x%08x', e.seq >> 16, o.id) || 't' || "
-                                        "'core-sw-9' AND x.event_seq = e.seq"), rows[0]["id"])
+                                        "'core-sw-9' AND (x.event_seq = e.seq OR e.seq IN "
+                                        "(SELECT value FROM json_each(x.seqs)))"),
+                         rows[0]["id"])
 
     def test_errors_and_exit_codes(self):
         def run(*args):

@@ -115,13 +115,23 @@ CREATE VIEW varbinds AS
           "schema v2");
 }
 
+/// Version 3: one varbind_index entry per search key and batch instead of per varbind (see
+/// docs/storage.md, Schema). `seqs` is NULL for an entry of one event (`event_seq`, as every
+/// version-2 entry is), else a JSON array of the seqs of all the batch's events with this key,
+/// ascending, `event_seq` first. Existing entries stay as they are.
+void schema_v3(connection& db) {
+  db.exec("ALTER TABLE varbind_index ADD COLUMN seqs TEXT", "schema v3");
+}
+
 // The list of steps. Version N is element N-1; append, never edit.
-constexpr std::array<migration, 2> all_migrations{{
+constexpr std::array<migration, 3> all_migrations{{
     {1, "events and varbinds tables, indexes, events_utc view", &schema_v1},
     {2,
      "varbind_index keyed for search (one B-tree insert per varbind), oids dictionary, "
      "varbinds view",
      &schema_v2},
+    {3, "varbind_index.seqs: one entry for the events of a batch with the same search key",
+     &schema_v3},
 }};
 
 /// Whether the database holds any table, index, view or trigger.

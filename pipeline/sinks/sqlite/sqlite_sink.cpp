@@ -43,11 +43,11 @@ std::string insert_events_sql(std::size_t rows) {
 }
 constexpr int event_columns = 25;
 
-/// An insert of `rows` varbind_index rows at once (OR IGNORE: the same OID and value twice in
-/// one event is one search key).
+/// An insert of `rows` varbind_index entries at once: key, first seq, and the JSON array of all
+/// the seqs (NULL for one). OR IGNORE: an entry stored already by an earlier attempt.
 std::string insert_index_sql(std::size_t rows) {
-  std::string sql = "INSERT OR IGNORE INTO varbind_index (key, event_seq) VALUES ";
-  for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?,?)" : ",(?,?)";
+  std::string sql = "INSERT OR IGNORE INTO varbind_index (key, event_seq, seqs) VALUES ";
+  for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?,?,?)" : ",(?,?,?)";
   return sql;
 }
 
@@ -308,7 +308,8 @@ sqlite_sink::sqlite_sink(sqlite_options options) : options_(std::move(options)) 
     // Above every seq stored, and every seq the index still refers to (the last bucket's).
     statement last(db_,
                    "SELECT max(coalesce((SELECT max(seq) FROM events), 0), "
-                   "coalesce((SELECT max(event_seq) FROM varbind_index WHERE key >= "
+                   "coalesce((SELECT max(coalesce(seqs ->> '$[#-1]', event_seq)) FROM "
+                   "varbind_index WHERE key >= "
                    "(SELECT substr(max(key), 1, 8) FROM varbind_index)), 0))");
     check(db_, last.step(), "reading the last seq");
     next_seq_ = last.column_int(0) + 1;
@@ -491,7 +492,7 @@ int sqlite_sink::add_varbind(std::int64_t seq, const snmp::message::varbind& v) 
   std::int64_t oid = 0;
   const int rc = oid_id(v.name, oid);
   if (rc != SQLITE_OK) return rc;
-  std::string& key = index_keys_[index_queued_];
+  std::string& key = key_buf_;
   key.clear();
   append_hex(key, static_cast<std::uint64_t>(seq >> sqlite::varbind_bucket_shift), 8);
   append_hex(key, static_cast<std::uint64_t>(oid), 8);
@@ -499,27 +500,58 @@ int sqlite_sink::add_varbind(std::int64_t seq, const snmp::message::varbind& v) 
   bool null = false;
   render_value(v.val, key, null);
   if (null) key.back() = 'n';
-  index_seqs_[index_queued_] = seq;
-  return ++index_queued_ == rows_per_index_insert ? flush_index() : SQLITE_OK;
+  const auto [it, added] = entry_of_key_.try_emplace(key, entries_used_);
+  if (!added) {
+    index_entry& e = entries_[it->second];
+    if (e.seqs.back() == seq) return SQLITE_OK;  // the same OID and value twice in one event
+    if (e.seqs.size() < max_seqs_per_entry) {
+      e.seqs.push_back(seq);
+      return SQLITE_OK;
+    }
+    it->second = entries_used_;  // full: later seqs go to a new entry
+  }
+  if (entries_used_ == entries_.size()) entries_.emplace_back();
+  index_entry& e = entries_[entries_used_++];
+  e.key = key;
+  e.seqs.clear();
+  e.seqs.push_back(seq);
+  return SQLITE_OK;
 }
 
 int sqlite_sink::flush_index() {
-  const std::size_t n = index_queued_;
-  if (n == 0) return SQLITE_OK;
-  index_queued_ = 0;
-  statement& st = insert_index_[n - 1];
-  int rc = SQLITE_OK;
-  auto keep = [&rc](int b) {
-    if (rc == SQLITE_OK && b != SQLITE_OK) rc = b;
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    const int p = static_cast<int>(i) * 2;
-    keep(st.bind(p + 1, std::string_view(index_keys_[i])));
-    keep(st.bind(p + 2, index_seqs_[i]));
+  // In the order the keys first came (sorting them by key cost more than it saved).
+  for (std::size_t done = 0; done < entries_used_;) {
+    const std::size_t n = std::min(rows_per_index_insert, entries_used_ - done);
+    statement& st = insert_index_[n - 1];
+    int rc = SQLITE_OK;
+    auto keep = [&rc](int b) {
+      if (rc == SQLITE_OK && b != SQLITE_OK) rc = b;
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      const index_entry& e = entries_[done + i];
+      const int p = static_cast<int>(i) * 3;
+      keep(st.bind(p + 1, std::string_view(e.key)));
+      keep(st.bind(p + 2, e.seqs.front()));
+      if (e.seqs.size() == 1) {
+        keep(st.bind_null(p + 3));
+      } else {
+        std::string& t = seqs_texts_[i];
+        t.clear();
+        t += '[';
+        for (const std::int64_t q : e.seqs) {
+          json::append_int(t, q);
+          t += ',';
+        }
+        t.back() = ']';
+        keep(st.bind(p + 3, std::string_view(t)));
+      }
+    }
+    if (rc == SQLITE_OK) rc = st.step();
+    sqlite3_reset(st.get());
+    if (rc != SQLITE_DONE) return rc == SQLITE_OK ? SQLITE_ERROR : rc;
+    done += n;
   }
-  if (rc == SQLITE_OK) rc = st.step();
-  sqlite3_reset(st.get());
-  return rc == SQLITE_DONE ? SQLITE_OK : (rc == SQLITE_OK ? SQLITE_ERROR : rc);
+  return SQLITE_OK;
 }
 
 int sqlite_sink::insert_batch(std::span<const record_ptr> batch) {
@@ -531,7 +563,8 @@ int sqlite_sink::insert_batch(std::span<const record_ptr> batch) {
   }
   next_seq_ = std::max(next_seq_, max_seq_.column_int(0) + 1);
   max_seq_.reset();
-  index_queued_ = 0;
+  entries_used_ = 0;
+  entry_of_key_.clear();
   std::array<const record*, events_per_insert> group{};
   std::size_t n = 0;
   for (const auto& r : batch) {

@@ -1,10 +1,11 @@
 #pragma once
 // The SQLite sink: the embedded default store. Each batch is one transaction of prepared
 // multi-row inserts into `events` (one row per record, the whole record JSON included, up to
-// sixteen records per statement) and `varbind_index` (one search key per varbind, up to 32 per
-// statement). WAL journal, so readers (`trapsink query`) never block the writer. Retention by
-// age and/or row count runs inside the batches' transactions in small chunks. Schema,
-// durability and failure behaviour: docs/storage.md and pipeline/sinks/sqlite/README.md.
+// sixteen records per statement) and `varbind_index` (one entry per search key of the batch,
+// listing the seqs of the batch's events with that key; up to 32 entries per statement). WAL
+// journal, so readers (`trapsink query`) never block the writer. Retention by age and/or row count
+// runs inside the batches' transactions in small chunks. Schema, durability and failure behaviour:
+// docs/storage.md and pipeline/sinks/sqlite/README.md.
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -121,9 +122,9 @@ class sqlite_sink final : public sink {
   int insert_events(std::span<const record* const> group);
   /// Bind one record as row `row` of a multi-row events insert, with this seq.
   int bind_event(sqlite::statement& st, std::size_t row, const record& r, std::int64_t seq);
-  /// Queue one varbind_index row (flushed by index rows_per_index_insert at a time).
+  /// Add event `seq` to the batch's varbind_index entry of this varbind's search key.
   int add_varbind(std::int64_t seq, const snmp::message::varbind& v);
-  /// Insert the queued varbind_index rows.
+  /// Insert the batch's varbind_index entries, rows_per_index_insert at a time.
   int flush_index();
   /// The oids.id of an OID, adding it to the dictionary when new.
   int oid_id(const snmp::ber::oid& oid, std::int64_t& id);
@@ -183,10 +184,18 @@ class sqlite_sink final : public sink {
     std::string agent_address;  ///< derived when the record has none
   };
   std::array<event_texts, events_per_insert> texts_;
-  /// The queued varbind_index rows: key and event_seq.
-  std::array<std::string, rows_per_index_insert> index_keys_;
-  std::array<std::int64_t, rows_per_index_insert> index_seqs_{};
-  std::size_t index_queued_ = 0;
+  /// The batch's varbind_index entries: a search key and the seqs of the events that have it.
+  struct index_entry {
+    std::string key;
+    std::vector<std::int64_t> seqs;  ///< ascending
+  };
+  /// Most seqs in one entry (a larger group continues in another entry).
+  static constexpr std::size_t max_seqs_per_entry = 1024;
+  std::vector<index_entry> entries_;  ///< the first entries_used_ are this batch's
+  std::size_t entries_used_ = 0;
+  std::unordered_map<std::string, std::size_t> entry_of_key_;  ///< key -> index in entries_
+  std::string key_buf_;
+  std::array<std::string, rows_per_index_insert> seqs_texts_;  ///< JSON arrays being bound
   /// The next events.seq to give: above every seq stored or referenced by varbind_index, so a
   /// seq is never given twice (varbind_index entries of deleted events may remain until their
   /// bucket goes).

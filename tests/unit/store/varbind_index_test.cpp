@@ -45,15 +45,19 @@ class SqliteVarbindIndex : public tests::temp_dir_test {
     for (const auto& e : db.newest(q)) out.push_back(e.id);
     return out;
   }
-  /// How many varbind_index entries are exactly what docs/storage.md says (the key of each
-  /// varbind of the varbinds view), and how many there are.
+  /// How many (key, event) pairs of varbind_index (an entry's event_seq, or each seq of its
+  /// `seqs`) are exactly what docs/storage.md says (the key of each varbind of the varbinds
+  /// view), and how many there are.
   std::pair<std::int64_t, std::int64_t> documented_keys() {
     auto db = open_rw(db_path());
-    return {scalar(db,
-                   "SELECT count(*) FROM varbind_index x JOIN varbinds v ON v.event_seq = "
-                   "x.event_seq JOIN oids o ON o.oid = v.oid WHERE x.key = printf('%08x%08x', "
-                   "v.event_seq >> 16, o.id) || coalesce('t' || v.value, 'n')"),
-            scalar(db, "SELECT count(*) FROM varbind_index")};
+    const std::string pairs =
+        "WITH p(key, seq) AS (SELECT x.key, coalesce(j.value, x.event_seq) FROM varbind_index x "
+        "LEFT JOIN json_each(x.seqs) j) ";
+    return {scalar(db, pairs + "SELECT count(*) FROM p WHERE EXISTS (SELECT 1 FROM varbinds v JOIN "
+                               "oids o ON o.oid = v.oid WHERE v.event_seq = p.seq AND p.key = "
+                               "printf('%08x%08x', v.event_seq >> 16, o.id) || coalesce('t' || "
+                               "v.value, 'n'))"),
+            scalar(db, pairs + "SELECT count(*) FROM p")};
   }
   /// The rows of the varbinds view: "id idx oid type value encoding".
   std::vector<std::string> varbinds_view() {
@@ -159,7 +163,7 @@ TEST_F(SqliteVarbindIndex, AVersion1DatabaseIsCarriedOverAndStaysSearchable) {
   {
     sqlite_sink s({.path = db_path()});
     auto db = open_rw(db_path());
-    EXPECT_EQ(db.pragma_int("user_version"), 2);
+    EXPECT_EQ(db.pragma_int("user_version"), 3);
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM events"), 3);
     EXPECT_EQ(text(db, "SELECT record FROM events WHERE seq = 2"),
               pipeline::samples::sample_v2c_json());
@@ -213,6 +217,52 @@ TEST_F(SqliteVarbindIndex, AVersion1DatabaseIsCarriedOverAndStaysSearchable) {
   EXPECT_EQ(scalar(db, "SELECT seq FROM events WHERE id = 'NEW'"), 4);
 }
 
+TEST_F(SqliteVarbindIndex, AVersion2DatabaseIsCarriedOverAndNewEntriesListTheirEvents) {
+  write_version_1(db_path());
+  {
+    auto db = open_rw(db_path());
+    sq::migrate(db, db_path(), sq::migrations().first(2));
+    ASSERT_EQ(db.pragma_int("user_version"), 2);
+  }
+  {
+    sqlite_sink s({.path = db_path()});
+    auto db = open_rw(db_path());
+    EXPECT_EQ(db.pragma_int("user_version"), 3);
+    // The version-2 entries stay as they were: one event each, no list.
+    EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbind_index WHERE seqs IS NULL"), 11);
+    EXPECT_EQ(text(db, "PRAGMA integrity_check"), "ok");
+    // A batch of three events with the same varbinds (one also twice): one entry per key.
+    std::vector<record_ptr> batch;
+    for (const char* id : {"N1", "N2", "N3"}) {
+      auto r = std::make_shared<record>(pipeline::samples::sample_v2c());
+      r->id = id;
+      if (batch.empty()) r->varbinds.push_back(r->varbinds.front());
+      batch.push_back(r);
+    }
+    ASSERT_EQ(s.write(batch), write_result::ok);
+    EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbind_index"), 11 + 6);
+    EXPECT_EQ(text(db,
+                   "SELECT group_concat(seqs, ' ') FROM varbind_index WHERE seqs IS NOT NULL "
+                   "AND key LIKE '%teth0'"),
+              "[4,5,6]");
+  }
+  EXPECT_EQ(varbinds_view().size(), 11u + 7 + 6 + 6);
+  EXPECT_EQ(documented_keys(), std::make_pair(std::int64_t{11 + 18}, std::int64_t{11 + 18}));
+  EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.2=eth0"}), (ids_t{"N3", "N2", "N1", v2c_id}));
+  EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.1.2=2", "1.3.6.1.2.1.31.1.1.1.18"}),
+            (ids_t{"N3", "N2", "N1", v2c_id}));
+  EXPECT_EQ(varbind({"1.3.6.1.2.1.1.5.0=001b21"}), ids_t{v3_id});
+  // A sink opened again gives seqs above the listed ones.
+  {
+    sqlite_sink s({.path = db_path()});
+    auto r = std::make_shared<record>(pipeline::samples::sample_v2c());
+    r->id = "N4";
+    ASSERT_EQ(s.write(std::vector<record_ptr>{r}), write_result::ok);
+  }
+  auto db = open_rw(db_path());
+  EXPECT_EQ(scalar(db, "SELECT seq FROM events WHERE id = 'N4'"), 7);
+}
+
 TEST_F(SqliteVarbindIndex, NullAndEmptyValuesAreDistinct) {
   record with_null = pipeline::samples::sample_v2c();
   with_null.id = "NULL";
@@ -236,6 +286,16 @@ TEST_F(SqliteVarbindIndex, NullAndEmptyValuesAreDistinct) {
   EXPECT_EQ(varbind({"1.3.6.1.4.1.99"}).size(), 3u);
   EXPECT_EQ(varbind({"1.3.6.1.4.1.9"}), ids_t{});  // .99 is not below .9
   EXPECT_EQ(documented_keys(), std::make_pair(std::int64_t{3}, std::int64_t{3}));
+}
+
+/// varbind_index as (key, event) pairs: an entry's event_seq, or each seq of its `seqs`.
+constexpr const char* pairs_cte =
+    "WITH p(key, seq) AS (SELECT x.key, coalesce(j.value, x.event_seq) FROM varbind_index x "
+    "LEFT JOIN json_each(x.seqs) j) ";
+
+/// How many (key, event) pairs varbind_index holds.
+std::int64_t index_pairs(sq::connection& db) {
+  return scalar(db, std::string(pairs_cte) + "SELECT count(*) FROM p");
 }
 
 /// `n` v2c records "<prefix>NNNN" at t, each with ifDescr.<i> = "if<prefix>".
@@ -263,7 +323,7 @@ TEST_F(SqliteVarbindIndex, RetentionDeletesTheEntriesOfBucketsWithoutEvents) {
   ASSERT_EQ(s.write(batch("old", 5, now - 2h)), write_result::ok);  // seqs 1..5, bucket 0
   auto db = open_rw(db_path());
   EXPECT_EQ(scalar(db, "SELECT count(*) FROM events"), 3);          // one chunk went at once
-  EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbind_index"), 35);  // 7 each, bucket kept
+  EXPECT_EQ(index_pairs(db), 35);                                   // 7 each, bucket kept
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.77=ifold"}).size(), 3u);  // entries of deleted: no match
   // Events two buckets on: a row far ahead makes the next seqs start there.
   db.exec(fmt::format("INSERT INTO events (seq, id, time, source_address, source_port, "
@@ -275,10 +335,9 @@ TEST_F(SqliteVarbindIndex, RetentionDeletesTheEntriesOfBucketsWithoutEvents) {
   EXPECT_EQ(scalar(db, "SELECT min(seq) FROM events WHERE id LIKE 'new%'"), 2 * bucket + 1);
   s.apply_retention(10s);  // the rest of the old events, 'far', and then the old bucket
   EXPECT_EQ(scalar(db, "SELECT count(*) FROM events"), 4);
-  EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbind_index"), 28);
-  EXPECT_EQ(scalar(db,
-                   "SELECT count(*) FROM varbind_index WHERE event_seq NOT IN "
-                   "(SELECT seq FROM events)"),
+  EXPECT_EQ(index_pairs(db), 28);
+  EXPECT_EQ(scalar(db, std::string(pairs_cte) +
+                           "SELECT count(*) FROM p WHERE seq NOT IN (SELECT seq FROM events)"),
             0);
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.77=ifnew"}).size(), 4u);
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.77=ifold"}), ids_t{});
@@ -295,7 +354,7 @@ TEST_F(SqliteVarbindIndex, EntriesOfDeletedEventsStayUntilTheirBucketIsEmpty) {
     // Delete every event in the shell: their entries stay until retention purges them.
     auto db = open_rw(db_path());
     db.exec("DELETE FROM events");
-    EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbind_index"), 140);
+    EXPECT_EQ(index_pairs(db), 140);
   }
   // Reopened: seqs continue above the entries that remain (never given twice).
   sqlite_sink s({.path = db_path(),
@@ -309,7 +368,7 @@ TEST_F(SqliteVarbindIndex, EntriesOfDeletedEventsStayUntilTheirBucketIsEmpty) {
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.77"}), ids_t{"new0000"});
   // The bucket still holds an event: nothing is purged.
   EXPECT_EQ(s.apply_retention(10s), 0u);
-  EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbind_index"), 147);
+  EXPECT_EQ(index_pairs(db), 147);
 }
 
 TEST_F(SqliteVarbindIndex, ASeqIsNeverGivenTwice) {
@@ -345,10 +404,9 @@ TEST_F(SqliteVarbindIndex, ARetriedBatchMixingStoredAndNewRecords) {
   ASSERT_EQ(s.write(retry), write_result::ok);
   auto db = open_rw(db_path());
   EXPECT_EQ(scalar(db, "SELECT count(*) FROM events"), 13);
-  EXPECT_EQ(scalar(db, "SELECT count(*) FROM varbind_index"), 13 * 7);
-  EXPECT_EQ(scalar(db,
-                   "SELECT count(*) FROM varbind_index WHERE event_seq NOT IN "
-                   "(SELECT seq FROM events)"),
+  EXPECT_EQ(index_pairs(db), 13 * 7);
+  EXPECT_EQ(scalar(db, std::string(pairs_cte) +
+                           "SELECT count(*) FROM p WHERE seq NOT IN (SELECT seq FROM events)"),
             0);
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.77=ifx"}).size(), 10u);
   EXPECT_EQ(varbind({"1.3.6.1.2.1.2.2.1.2.77=ify"}).size(), 3u);

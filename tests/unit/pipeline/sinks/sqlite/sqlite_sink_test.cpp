@@ -55,8 +55,8 @@ record sample_v3() {
 TEST_F(SqliteSink, CreatesSchemaVersion2InWalMode) {
   { sqlite_sink s({.path = db_path()}); }
   auto db = open_rw(db_path());
-  EXPECT_EQ(db.pragma_int("user_version"), 2);
-  EXPECT_EQ(sqlite::current_schema_version(), 2);
+  EXPECT_EQ(db.pragma_int("user_version"), 3);
+  EXPECT_EQ(sqlite::current_schema_version(), 3);
   EXPECT_EQ(db.pragma_int("application_id"), sqlite::application_id);
   EXPECT_EQ(db.pragma_text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(db.pragma_int("page_size"), 16384);  // a new database
@@ -192,7 +192,7 @@ TEST_F(SqliteSink, ReopeningKeepsWhatIsStored) {
   }
   auto db = open_rw(db_path());
   EXPECT_EQ(scalar(db, "SELECT count(*) FROM events"), 10);
-  EXPECT_EQ(db.pragma_int("user_version"), 2);
+  EXPECT_EQ(db.pragma_int("user_version"), 3);
 }
 
 TEST_F(SqliteSink, EmptyBatchIsOk) {
@@ -287,7 +287,7 @@ TEST_F(SqliteSink, RefusesADatabaseWithANewerSchema) {
     sqlite_sink s({.path = db_path()});
     FAIL() << "opened a database of schema version 7";
   } catch (const sqlite::schema_error& e) {
-    EXPECT_NE(std::string(e.what()).find("schema version 7, newer than this trapsink knows (2)"),
+    EXPECT_NE(std::string(e.what()).find("schema version 7, newer than this trapsink knows (3)"),
               std::string::npos)
         << e.what();
     EXPECT_NE(std::string(e.what()).find("Upgrade trapsink"), std::string::npos) << e.what();
