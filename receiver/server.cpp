@@ -367,7 +367,8 @@ int run_server(const server_options& options, options_source reload) {
   reload_targets.enrich = [&enrich, &names](server_options& next) -> std::function<void()> {
     if (!enrich) {
       if (!next.enrich.empty()) {
-        spdlog::warn("reload: 'enrich' rules added, but serve started without any; restart to apply");
+        spdlog::warn(
+            "reload: 'enrich' rules added, but serve started without any; restart to apply");
         next.enrich.clear();
       }
       return {};

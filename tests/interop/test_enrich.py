@@ -214,6 +214,61 @@ class Enrich(InteropCase):
                          1, counters)
 
 
+    def test_reload_replaces_the_rules(self):
+        """SIGHUP with changed enrich rules: the next linkDown is asked what the new rule asks
+        (ifName only); a rule whose name does not resolve refuses the reload, the running rules
+        stay; a changed enrich_options is restart-only (warned)."""
+        import signal
+        import time
+        with Trapsink(config=self.config(), mib_index=compiled_mib_index()) as ts:
+            self.trap(ts, *self.link(LINK_DOWN))
+            self.assertEnriched(ts.wait_records(1, timeout=60)[0], "ifnames")
+
+            def rewrite(config):
+                tmp = ts.config_path + ".tmp"
+                with open(tmp, "w") as f:
+                    f.write(json.dumps(config, indent=2) + "\n")
+                os.rename(tmp, ts.config_path)
+
+            def reload_and_wait(n):
+                os.kill(ts.proc.pid, signal.SIGHUP)
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    if len(re.findall(r"reload: configuration applied|reload refused",
+                                      ts.log())) >= n:
+                        return
+                    time.sleep(0.05)
+                self.fail("no reload outcome logged:\n" + ts.log()[-3000:])
+
+            changed = self.config()
+            changed["enrich"][0]["name"] = "ifname_only"
+            changed["enrich"][0]["get"] = ["IF-MIB::ifName"]
+            changed["enrich_options"]["max_in_flight_per_agent"] = 3
+            rewrite(changed)
+            reload_and_wait(1)
+            self.assertIn("reload: 'enrich_options' changed; restart to apply", ts.log())
+            self.trap(ts, *self.link(LINK_DOWN))
+            rec = ts.wait_records(2, timeout=60)[1]
+            en = rec["enrichment"]
+            self.assertEqual((en["rule"], en["status"]), ("ifname_only", "ok"), en)
+            self.assertEqual([(vb["oid"], vb["value"]) for vb in en["varbinds"]],
+                             [(f"{IF_NAME}.{self.index}",
+                               self.expected[f"{IF_NAME}.{self.index}"])])
+
+            broken = self.config()
+            broken["enrich"][0]["get"] = ["IF-MIB::ifNmae"]
+            rewrite(broken)
+            reload_and_wait(2)
+            self.assertRegex(ts.log(), r"reload refused: .*'IF-MIB::ifNmae' does not resolve")
+            self.trap(ts, *self.link(LINK_DOWN))
+            self.assertEqual(ts.wait_records(3, timeout=60)[2]["enrichment"]["rule"],
+                             "ifname_only")
+            counters = ts.counters()
+        self.assertEqual(counters.get('trapsink_config_reloads_total{result="ok"}'), 1, counters)
+        self.assertEqual(counters.get('trapsink_config_reloads_total{result="refused"}'), 1,
+                         counters)
+
+
 class EnrichConfig(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="trapsink-enrich-config-")
