@@ -219,6 +219,25 @@ def netsnmp_env():
     return env
 
 
+def wait_for(pred, timeout, what):
+    """Poll pred until it returns a true value (returned), or fail after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def read_text(path):
+    """The text of a file; "" while it does not exist."""
+    if not os.path.exists(path):
+        return ""
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
 def run_tool(args, timeout=20):
     """Run a Net-SNMP tool; returns CompletedProcess (text)."""
     return subprocess.run(args, env=netsnmp_env(), capture_output=True, text=True, timeout=timeout)

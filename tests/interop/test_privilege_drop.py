@@ -18,7 +18,7 @@ import unittest
 import urllib.request
 import uuid
 
-from harness import LISTEN_RE, TRAPSINK_BIN, InteropCase, run_tool
+from harness import LISTEN_RE, TRAPSINK_BIN, InteropCase, read_text as read, run_tool, wait_for
 
 LINK_DOWN = "1.3.6.1.6.3.1.1.5.3"
 SYS_LOCATION = "1.3.6.1.2.1.1.6.0"
@@ -46,23 +46,6 @@ def ids(status_path):
             elif line.startswith("Gid:"):
                 gids = [int(x) for x in line.split()[1:]]
     return uids, gids
-
-
-def wait_for(pred, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-def read(path):
-    if not os.path.exists(path):
-        return ""
-    with open(path, encoding="utf-8") as f:
-        return f.read()
 
 
 @unittest.skipUnless(os.geteuid() == 0, "the privilege drop needs root (CI runs as root)")

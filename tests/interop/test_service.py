@@ -14,7 +14,7 @@ import time
 import unittest
 import uuid
 
-from harness import LISTEN_RE, TRAPSINK_BIN, InteropCase, Trapsink, run_tool
+from harness import LISTEN_RE, TRAPSINK_BIN, InteropCase, Trapsink, read_text as read, run_tool, wait_for
 
 LINK_DOWN = "1.3.6.1.6.3.1.1.5.3"
 SYS_LOCATION = "1.3.6.1.2.1.1.6.0"
@@ -38,23 +38,6 @@ def json_lines(text):
         assert obj["logger"] == "trapsink", obj
         out.append(obj)
     return out
-
-
-def wait_for(pred, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-def read(path):
-    if not os.path.exists(path):
-        return ""
-    with open(path, encoding="utf-8") as f:
-        return f.read()
 
 
 class JsonLogs(InteropCase):
