@@ -260,8 +260,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     build = os.path.join(ROOT, "build", "release")
     ap.add_argument("--build", default=build, help="the build directory (release)")
-    ap.add_argument("--kinds", default="v2c-trap", help="v2c-trap, v1-trap, v3-trap (comma list)")
-    ap.add_argument("--rates", default="10000,20000,40000,80000,120000,160000,200000,250000,300000")
+    ap.add_argument("--kinds", default="v2c-trap,v1-trap,v3-trap",
+                    help="v2c-trap, v1-trap, v3-trap (comma list)")
+    ap.add_argument("--rates",
+                    default="10000,20000,40000,60000,80000,100000,120000,160000,200000,250000,300000")
     ap.add_argument("--seconds", type=float, default=3.0, help="load per step")
     ap.add_argument("--receivers", default=",".join(RECEIVERS))
     ap.add_argument("--shards", type=int, default=0, help="trapsink receive_shards (0: one per core)")
