@@ -22,8 +22,6 @@ import json
 import os
 import shutil
 import signal
-import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -31,21 +29,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, HERE)
+from vs_snmptrapd import count_records, free_port, stat_cpu, vm_hwm_kib  # noqa: E402
+
 USER = dict(name="blaster", auth="SHA", auth_pass="blast-auth-pass", priv="AES",
             priv_pass="blast-priv-pass", engine="80001f8804747261707369")
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stat_cpu(path):
-    with open(path) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def threads(pid):
@@ -59,21 +47,8 @@ def threads(pid):
 
 
 def count(args, jsonl, db):
-    n = []
-    if not args.sqlite or args.both:
-        try:
-            with open(jsonl, "rb") as f:
-                n.append(f.read().count(b"\n"))
-        except FileNotFoundError:
-            n.append(0)
-    if args.sqlite or args.both:
-        try:
-            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-            n.append(con.execute("SELECT count(*) FROM events").fetchone()[0])
-            con.close()
-        except sqlite3.Error:
-            n.append(0)
-    return min(n)
+    return count_records(jsonl if not args.sqlite or args.both else None,
+                         db if args.sqlite or args.both else None)
 
 
 def run(args):
@@ -139,8 +114,7 @@ def run(args):
             perf.send_signal(signal.SIGINT)
             perf.wait()
         recorded = count(args, jsonl, db)
-        with open(f"/proc/{proc.pid}/status") as f:
-            hwm = next((int(l.split()[1]) for l in f if l.startswith("VmHWM:")), 0)
+        hwm = vm_hwm_kib(proc.pid)
         per_thread = {t: after[t] - before.get(t, 0.0) for t in sorted(after)}
         return report, recorded, cpu, per_thread, d, hwm
     finally:

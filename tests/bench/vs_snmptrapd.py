@@ -59,9 +59,34 @@ def free_port():
 
 
 def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
+    return stat_cpu(f"/proc/{pid}/stat")
+
+
+def stat_cpu(path):
+    """utime + stime in seconds of a /proc/.../stat file (fields 14, 15)."""
+    with open(path) as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime (fields 14, 15)
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def count_records(jsonl=None, db=None):
+    """Records written so far: lines of the JSON-lines file, rows of the SQLite events table;
+    with both, the smaller (0 for one not there yet)."""
+    n = []
+    if jsonl is not None:
+        try:
+            with open(jsonl, "rb") as f:
+                n.append(f.read().count(b"\n"))
+        except FileNotFoundError:
+            n.append(0)
+    if db is not None:
+        try:
+            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+            n.append(con.execute("SELECT count(*) FROM events").fetchone()[0])
+            con.close()
+        except sqlite3.Error:
+            n.append(0)
+    return min(n)
 
 
 def vm_hwm_kib(pid):
@@ -169,21 +194,8 @@ class Receiver:
                     return f.read().count(MARKER.encode())
             except FileNotFoundError:
                 return 0
-        n = []
-        if self.name != "trapsink-sqlite":
-            try:
-                with open(self.jsonl, "rb") as f:
-                    n.append(f.read().count(b"\n"))
-            except FileNotFoundError:
-                n.append(0)
-        if self.name != "trapsink-jsonl":
-            try:
-                con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=5)
-                n.append(con.execute("SELECT count(*) FROM events").fetchone()[0])
-                con.close()
-            except sqlite3.Error:
-                n.append(0)
-        return min(n)
+        return count_records(None if self.name == "trapsink-sqlite" else self.jsonl,
+                             None if self.name == "trapsink-jsonl" else self.db)
 
     def stop(self):
         if self.proc.poll() is None:
