@@ -27,7 +27,7 @@ import time
 import unittest
 
 import v3_senders as V
-from harness import TRAPSINK_BIN, InteropCase, Trapsink, run_tool
+from harness import TRAPSINK_BIN, InteropCase, Trapsink, read_text, run_tool, wait_for
 from http_util import request, start_http_trapsink
 
 LINK_DOWN = "1.3.6.1.6.3.1.1.5.3"
@@ -122,8 +122,10 @@ class Reload(InteropCase):
         self.ts = Trapsink("--receive-shards", "2", "--pid-file", self.pid_file, config=base)
         main = self.ts.jsonl
         links = os.path.join(self.ts.dir, "links.jsonl")
-        with open(self.pid_file) as f:
-            self.assertEqual(int(f.read()), self.ts.proc.pid)
+        # serve writes the pid file once its reload handling is set up, just after it logs the
+        # listeners the harness waits for: wait for it (a slow sanitizer build lags).
+        pid = wait_for(lambda: read_text(self.pid_file).strip(), 30, "the pid file")
+        self.assertEqual(int(pid), self.ts.proc.pid)
         sockets_before = socket_inodes(self.ts.proc.pid)
         self.assertGreaterEqual(len(sockets_before), 2)  # two shards
 
